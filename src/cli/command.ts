@@ -1,0 +1,45 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../core/errors.ts';
+
+/** Streams and environment a command may use; tests pass their own. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  verbose: boolean;
+}
+
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Full --help text (usage line, options, examples). */
+  help: string;
+  /** Returns the exit code: 0 ok, 1 failures/regressions, 2 usage or input error. */
+  run(argv: string[], io: CliIO): Promise<number>;
+  /** Nested commands (e.g. `models prompt`). */
+  subcommands?: Command[];
+}
+
+export function defineCommand(cmd: Command): Command {
+  return cmd;
+}
+
+/** parseArgs with strict checking; unknown flags become a UsageError naming the flag. */
+export function parseCommandArgs<O extends CommandOptions>(argv: string[], options: O, allowPositionals = true) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err, hint: 'see --help' });
+  }
+}
+
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+export function print(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}

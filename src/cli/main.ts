@@ -1,0 +1,72 @@
+import { formatError, isUserInputError, UsageError } from '../core/errors.ts';
+import { COMMANDS } from './commands/index.ts';
+import { print, wantsHelp, type CliIO, type Command } from './command.ts';
+
+const VERSION = '0.1.0';
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'vlmbench — evaluate and benchmark LLaVA-family vision-language models',
+    '',
+    'Usage: vlmbench <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  --verbose     show stack traces and debug logs',
+    '  --version     print the version',
+    '  -h, --help    show help (also after any command)',
+    '',
+    'Exit codes: 0 ok, 1 failures or regressions, 2 usage or input error, 130 interrupted.',
+  ].join('\n');
+}
+
+function findCommand(list: Command[], argv: string[]): { cmd: Command | undefined; rest: string[]; path: string[] } {
+  let cmds = list;
+  let cmd: Command | undefined;
+  const path: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const next = cmds.find((c) => c.name === argv[i]);
+    if (!next) break;
+    cmd = next;
+    path.push(next.name);
+    i++;
+    if (!next.subcommands) break;
+    cmds = next.subcommands;
+  }
+  return { cmd, rest: argv.slice(i), path };
+}
+
+export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const args = argv.filter((a) => a !== '--verbose');
+  const ctx: CliIO = {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    verbose,
+  };
+  if (args[0] === '--version') { print(ctx.stdout, VERSION); return 0; }
+  if (args.length === 0 || (wantsHelp(args) && !COMMANDS.some((c) => c.name === args[0]))) {
+    print(ctx.stdout, topHelp());
+    return 0;
+  }
+  const { cmd, rest, path } = findCommand(COMMANDS, args);
+  try {
+    if (!cmd) throw new UsageError(`unknown command '${args[0]}'`, { hint: "run 'vlmbench --help' for the list" });
+    if (wantsHelp(rest) || (cmd.subcommands && rest.length === 0)) {
+      print(ctx.stdout, cmd.help);
+      return 0;
+    }
+    if (cmd.subcommands && !cmd.run) throw new UsageError(`unknown subcommand '${path.join(' ')} ${rest[0]}'`);
+    return await cmd.run(rest, ctx);
+  } catch (err) {
+    print(ctx.stderr, `vlmbench: ${formatError(err)}`);
+    if (verbose && err instanceof Error && err.stack) print(ctx.stderr, err.stack);
+    return isUserInputError(err) ? 2 : 1;
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Backend option schemas: one discriminated union on `type`. */
+
+export const LlamaCppOptions = z.strictObject({
+  type: z.literal('llama-cpp'),
+  /** GGUF language model (local path, or `hf:` URI resolved when online). */
+  model: z.string().min(1),
+  /** GGUF mmproj vision projector. */
+  mmproj: z.string().min(1).optional(),
+  contextSize: z.int().positive().default(2048),
+  /** Always explicit: the runtime's default oversubscribes small machines (runtimes.md §6.2). */
+  threads: z.int().positive(),
+  gpuLayers: z.int().min(0).default(0),
+  batchSize: z.int().positive().default(512),
+  seed: z.int().default(0),
+});
+
+export const OnnxOptions = z.strictObject({
+  type: z.literal('onnx'),
+  /** Model folder in the transformers.js / Optimum layout (onnx/, config.json, tokenizer.json…). */
+  dir: z.string().min(1),
+  /** Graph dtype suffix: '' (fp32), 'fp16', 'q4', 'quantized'… */
+  dtype: z.string().default(''),
+  provider: z.enum(['cpu', 'cuda', 'auto']).default('cpu'),
+  deviceId: z.int().min(0).default(0),
+  threads: z.int().positive(),
+  /** How image features enter the embeddings: HF processor style or original LLaVA style. */
+  merge: z.enum(['repeat', 'splice']).default('repeat'),
+  seed: z.int().default(0),
+});
+
+export const HttpEndpoint = z.union([
+  z.string().url(),
+  z.strictObject({ url: z.string().url(), weight: z.number().positive().default(1) }),
+]);
+
+export const HttpOptions = z.strictObject({
+  type: z.literal('http'),
+  api: z.enum(['openai', 'triton']).default('openai'),
+  /** Which OpenAI-compatible server this is: decides the allowlist of extra request fields. */
+  server: z.enum(['trtllm-serve', 'vllm', 'sglang', 'llama-server', 'vlmbench', 'openai']).default('openai'),
+  endpoints: z.array(HttpEndpoint).min(1),
+  /** Model name sent to the server (OpenAI `model`, Triton model name). */
+  model: z.string().min(1),
+  /** Environment variable holding the bearer token; the value is never written anywhere. */
+  apiKeyEnv: z.string().optional(),
+  timeoutMs: z.int().positive().default(120_000),
+  /** Per-server extra request fields; checked against the server's allowlist. */
+  extraBody: z.record(z.string(), z.unknown()).default({}),
+  /** Triton ensemble field-name overrides, e.g. { text_input: 'prompt' }. */
+  tritonFields: z.record(z.string(), z.string()).default({}),
+  imageTransport: z.enum(['url', 'bytes']).default('bytes'),
+  maxConnections: z.int().positive().default(64),
+  tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true), ca: z.string().optional() }).optional(),
+  /** Path to a tokenizer.json used to count tokens when the server reports none. */
+  tokenizer: z.string().optional(),
+});
+
+export const BackendOptions = z.discriminatedUnion('type', [LlamaCppOptions, OnnxOptions, HttpOptions]);
+
+export type LlamaCppOptions = z.infer<typeof LlamaCppOptions>;
+export type OnnxOptions = z.infer<typeof OnnxOptions>;
+export type HttpOptions = z.infer<typeof HttpOptions>;
+export type BackendOptions = z.infer<typeof BackendOptions>;

@@ -1,0 +1,54 @@
+import type { VlmRequest } from './request.ts';
+import type { TokenEvent, VlmOutput } from './response.ts';
+
+export type BackendType = 'llama-cpp' | 'onnx' | 'http';
+
+/** What a model is, as recorded in results and the manifest. */
+export interface ModelInfo {
+  /** Config id of the model (unique in a run). */
+  id: string;
+  family: string;
+  backend: BackendType | (string & {});
+  /** Model files (paths or URLs) that make up this model. */
+  files: string[];
+  quantization?: string;
+  /** Execution provider / device actually used, e.g. 'cpu', 'cuda', 'cuda:0', 'remote'. */
+  device?: string;
+  /** Runtime package and version, e.g. '@fugood/llama.node@1.7.15'. */
+  runtime?: string;
+  /** Warnings the backend raised while loading (e.g. provider fallback). */
+  warnings?: string[];
+}
+
+export interface BackendCapabilities {
+  images: boolean;
+  multiImage: boolean;
+  streaming: boolean;
+  /** Sequences the runtime decodes in parallel; 1 means requests queue inside the backend. */
+  parallelSequences: number;
+}
+
+export interface GenerateOptions {
+  signal: AbortSignal;
+  onToken?: (event: TokenEvent) => void;
+}
+
+/**
+ * A backend does I/O only: one required `generate`. It renders prompts through the model family,
+ * never invents its own; retries, timeouts and concurrency belong to the scheduler. Failures are thrown
+ * as typed errors (BackendError, ModelFileError, ImageError…) with `retryable` set honestly.
+ */
+export interface Backend {
+  readonly info: ModelInfo;
+  readonly capabilities: BackendCapabilities;
+  generate(req: VlmRequest, opts: GenerateOptions): Promise<VlmOutput>;
+  close?(): Promise<void>;
+}
+
+/** Monotonic clock used for all timings. */
+export const now = (): number => performance.now();
+
+/** What the runner gives a backend factory besides the model config. */
+export interface BackendContext {
+  log: (msg: string) => void;
+}

@@ -1,0 +1,50 @@
+/** What a suite asks a model: chat turns built on one content-part union, plus generation params. */
+
+export type ImageSource =
+  | { kind: 'path'; path: string }
+  | { kind: 'buffer'; data: Uint8Array; name?: string };
+
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; image: ImageSource };
+
+export type Role = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: Role;
+  content: ContentPart[];
+}
+
+export interface GenParams {
+  maxTokens: number;
+  /** 0 = greedy (the default everywhere). */
+  temperature: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  /** Keep generating past EOS until maxTokens (latency suites); backends that cannot, say so in usage. */
+  ignoreEos?: boolean;
+}
+
+export const DEFAULT_GEN_PARAMS: GenParams = { maxTokens: 128, temperature: 0 };
+
+export interface VlmRequest {
+  /** Stable id of the sample within its suite; used in logs and errors. */
+  sampleId: string;
+  messages: ChatMessage[];
+  params: GenParams;
+}
+
+export const isTextPart = (p: ContentPart): p is Extract<ContentPart, { type: 'text' }> => p.type === 'text';
+export const isImagePart = (p: ContentPart): p is Extract<ContentPart, { type: 'image' }> => p.type === 'image';
+
+export function userMessage(...parts: Array<string | ImageSource>): ChatMessage {
+  return {
+    role: 'user',
+    content: parts.map((p) => (typeof p === 'string' ? { type: 'text', text: p } : { type: 'image', image: p })),
+  };
+}
+
+export function imagesOf(req: VlmRequest): ImageSource[] {
+  return req.messages.flatMap((m) => m.content.filter(isImagePart).map((p) => p.image));
+}
