@@ -53,13 +53,26 @@ export const HttpOptions = z.strictObject({
   imageTransport: z.enum(['url', 'bytes']).default('bytes'),
   maxConnections: z.int().positive().default(64),
   tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true), ca: z.string().optional() }).optional(),
+  /** Stream responses (SSE: per-chunk timings, TTFT); false uses the one-shot endpoints. */
+  stream: z.boolean().default(true),
   /** Path to a tokenizer.json used to count tokens when the server reports none. */
   tokenizer: z.string().optional(),
 });
 
-export const BackendOptions = z.discriminatedUnion('type', [LlamaCppOptions, OnnxOptions, HttpOptions]);
+/** A backend from your own module exporting `createBackend` (like promptfoo's file:// providers). */
+export const CustomOptions = z.strictObject({
+  type: z.literal('custom'),
+  /** Path to a .ts/.js module exporting `createBackend(model, ctx)`. */
+  module: z.string().min(1),
+  /** Run it in a child process so a native crash cannot take the run down. */
+  isolate: z.boolean().default(true),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const BackendOptions = z.discriminatedUnion('type', [LlamaCppOptions, OnnxOptions, HttpOptions, CustomOptions]);
 
 export type LlamaCppOptions = z.infer<typeof LlamaCppOptions>;
 export type OnnxOptions = z.infer<typeof OnnxOptions>;
 export type HttpOptions = z.infer<typeof HttpOptions>;
+export type CustomOptions = z.infer<typeof CustomOptions>;
 export type BackendOptions = z.infer<typeof BackendOptions>;

@@ -1,7 +1,7 @@
 import type { VlmRequest } from './request.ts';
 import type { TokenEvent, VlmOutput } from './response.ts';
 
-export type BackendType = 'llama-cpp' | 'onnx' | 'http';
+export type BackendType = 'llama-cpp' | 'onnx' | 'http' | 'custom';
 
 /** What a model is, as recorded in results and the manifest. */
 export interface ModelInfo {

@@ -77,6 +77,8 @@ export interface QualitySuite<Doc, Opts> {
   describe?(doc: Doc): { meta?: Record<string, unknown>; reference?: unknown; input?: SampleRecord['input'] };
   aggregate(records: SampleRecord[], ctx: SuiteContext<Opts>): Omit<SuiteSummary, 'model' | 'suite'>;
   metrics: Record<string, MetricSpec>;
+  /** Generate (once, deterministically) the built-in sample set under fixturesDir; returns its folder. */
+  builtinDataset?(fixturesDir: string): Promise<string>;
 }
 
 /** Drives a performance suite: it issues its own requests through the scheduler and records them. */
@@ -99,6 +101,8 @@ export interface PerfSuite<Opts> {
   run(driver: PerfDriver, ctx: SuiteContext<Opts>): Promise<void>;
   aggregate(records: SampleRecord[], ctx: SuiteContext<Opts>): Omit<SuiteSummary, 'model' | 'suite'>;
   metrics: Record<string, MetricSpec>;
+  /** Generate (once, deterministically) the built-in prompts/images under fixturesDir; returns its folder. */
+  builtinDataset?(fixturesDir: string): Promise<string>;
 }
 
 export type Suite<Doc = unknown, Opts = unknown> = QualitySuite<Doc, Opts> | PerfSuite<Opts>;

@@ -1,4 +1,13 @@
 import type { Command } from '../command.ts';
+import doctor from './doctor.ts';
+import run from './run.ts';
+import score from './score.ts';
+import summary from './summary.ts';
 
 /** Every top-level command, in --help order. Each command lives in its own module. */
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [
+  run,
+  summary,
+  score,
+  doctor,
+];

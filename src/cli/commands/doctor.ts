@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { defineCommand, print } from '../command.ts';
+
+interface Check { name: string; ok: boolean; detail: string; required: boolean }
+
+async function check(name: string, required: boolean, fn: () => Promise<string> | string): Promise<Check> {
+  try {
+    return { name, ok: true, detail: await fn(), required };
+  } catch (err) {
+    return { name, ok: false, detail: (err as Error).message.split('\n')[0]!, required };
+  }
+}
+
+/** Each check imports its package lazily, so a broken native module fails its own line only. */
+async function runChecks(): Promise<Check[]> {
+  return Promise.all([
+    check('node', true, () => {
+      const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+      if (major < 20 || (major === 20 && minor < 9)) throw new Error(`Node ${process.version}; need >= 20.9`);
+      return process.version;
+    }),
+    check('sharp', true, async () => {
+      const sharp = (await import('sharp')).default;
+      return `sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}`;
+    }),
+    check('onnxruntime-node', false, async () => {
+      const ort = await import('onnxruntime-node');
+      const backends = (ort as unknown as { listSupportedBackends?: () => Array<{ name: string; bundled: boolean }> }).listSupportedBackends?.() ?? [];
+      return `providers: ${backends.map((b) => `${b.name}${b.bundled ? '' : ' (libraries not bundled)'}`).join(', ')}`;
+    }),
+    check('@fugood/llama.node', false, async () => {
+      const mod = await import('@fugood/llama.node');
+      return `loaded (${Object.keys(mod).length} exports)`;
+    }),
+    check('node-llama-cpp', false, async () => {
+      const { getLlama } = await import('node-llama-cpp');
+      const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: 'error' as never });
+      const type = llama.buildType;
+      await llama.dispose();
+      return `build ${type}`;
+    }),
+    check('gpu', false, () => {
+      const r = spawnSync('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'], { encoding: 'utf8', timeout: 5000 });
+      if (r.status !== 0) throw new Error('no NVIDIA GPU (nvidia-smi not found or failed): CPU backends only');
+      return r.stdout.trim().replace(/\n/g, '; ');
+    }),
+    check('fonts', false, () => {
+      const r = spawnSync('fc-match', ['DejaVu Sans'], { encoding: 'utf8', timeout: 5000 });
+      if (r.status !== 0 || !/DejaVu/.test(r.stdout)) throw new Error('DejaVu Sans not found: apt-get install fonts-dejavu-core (report charts)');
+      return r.stdout.trim();
+    }),
+    check('chromium', false, () => {
+      if (!existsSync('/usr/bin/chromium')) throw new Error('not installed (only needed for the browser test): apt-get install chromium');
+      return '/usr/bin/chromium';
+    }),
+  ]);
+}
+
+export default defineCommand({
+  name: 'doctor',
+  summary: 'check Node, sharp, ONNX Runtime providers, llama.cpp runtimes, GPU and fonts',
+  help: `Usage: vlmbench doctor [--json]
+
+Checks that each runtime vlmbench uses can load on this machine. Exit 1 if a required one fails.`,
+  async run(argv, io) {
+    const checks = await runChecks();
+    if (argv.includes('--json')) print(io.stdout, JSON.stringify(checks, null, 2));
+    else for (const c of checks) print(io.stdout, `${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'}  ${c.name.padEnd(20)} ${c.detail}`);
+    return checks.some((c) => c.required && !c.ok) ? 1 : 0;
+  },
+});

@@ -1,0 +1,133 @@
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DatasetError, UsageError } from '../../core/errors.ts';
+import { FieldProblem, LINE_METRICS, METRIC_NAMES, type MetricName } from '../../scoring/line-metrics.ts';
+import type { SqaMode } from '../../scoring/scienceqa.ts';
+import { defineCommand, parseCommandArgs, print, type CliIO } from '../command.ts';
+
+const HELP = `Usage:
+  vlmbench score --metric <${METRIC_NAMES.join('|')}> --in <preds.jsonl> [--out <scores.jsonl>] [--mode llava|lenient]
+  vlmbench score <run-dir> --judge <judge-config.yaml>
+
+Re-scores a JSONL file of predictions without running a model: every input line is written back
+(to --out, or stdout) with a "score" field added; a one-line summary goes to stderr.
+
+Fields per metric:
+${METRIC_NAMES.map((m) => `  ${m.padEnd(9)} ${LINE_METRICS[m].fields}`).join('\n')}
+
+Options:
+  --metric   vqa (EvalAI soft accuracy), anls (τ = 0.5), sqa (ScienceQA option extraction),
+             ocrbench (substring rule, HME100k spaces), pope (yes/no parser)
+  --in       predictions file (JSONL, one object per line)
+  --out      where to write the scored lines (default: stdout)
+  --mode     sqa answer extraction: llava (official parser, default) or lenient
+  --judge    with a run folder: re-judge its LLaVA-Bench samples with this judge config
+
+A bad line stops the command before anything is written: exit 2, naming the file, line and field.
+
+Examples:
+  vlmbench score --metric vqa --in textvqa_preds.jsonl --out scored.jsonl
+  vlmbench score --metric sqa --mode lenient --in sqa_preds.jsonl`;
+
+const OPTIONS = {
+  metric: { type: 'string' },
+  in: { type: 'string' },
+  out: { type: 'string' },
+  mode: { type: 'string' },
+  judge: { type: 'string' },
+} as const;
+
+interface ParsedLine { line: number; obj: Record<string, unknown>; input: unknown }
+
+/** Parse and validate every line first, so a bad line writes nothing. */
+async function readPredictions(file: string, metric: MetricName): Promise<ParsedLine[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file, hint: 'check the --in path' });
+  }
+  const out: ParsedLine[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    const line = i + 1;
+    if (raw.trim() === '') continue;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(raw);
+    } catch (err) {
+      throw new DatasetError(`line ${line} is not valid JSON: ${(err as Error).message}`, { file, line, hint: 'each line must be one JSON object' });
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new DatasetError(`line ${line} is not a JSON object`, { file, line });
+    }
+    try {
+      out.push({ line, obj: obj as Record<string, unknown>, input: LINE_METRICS[metric].read(obj as Record<string, unknown>) });
+    } catch (err) {
+      if (!(err instanceof FieldProblem)) throw err;
+      throw new DatasetError(`line ${line}: ${err.message}`, { file, line, field: err.field, hint: `--metric ${metric} reads ${LINE_METRICS[metric].fields}` });
+    }
+  }
+  return out;
+}
+
+async function writeAll(stream: NodeJS.WritableStream, lines: string[]): Promise<void> {
+  for (const l of lines) {
+    if (!stream.write(l)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  }
+}
+
+async function scoreFile(metric: MetricName, inFile: string, outFile: string | undefined, mode: SqaMode, io: CliIO): Promise<number> {
+  const parsed = await readPredictions(inFile, metric);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const m = LINE_METRICS[metric] as (typeof LINE_METRICS)[MetricName] & { score(x: any, o: { sqaMode: SqaMode }): number; summary(i: any[], s: number[]): string };
+  const scores = parsed.map((p) => m.score(p.input, { sqaMode: mode }));
+  const lines = parsed.map((p, i) => `${JSON.stringify({ ...p.obj, score: scores[i] })}\n`);
+  if (outFile) {
+    const stream = createWriteStream(outFile);
+    await writeAll(stream, lines);
+    await new Promise<void>((resolve, reject) => { stream.end(() => resolve()); stream.once('error', reject); });
+  } else {
+    await writeAll(io.stdout, lines);
+  }
+  const where = outFile ? ` → ${outFile}` : '';
+  print(io.stderr, `${m.summary(parsed.map((p) => p.input), scores)} [${inFile}${where}${metric === 'sqa' ? `, mode ${mode}` : ''}]`);
+  return 0;
+}
+
+/** LLaVA-Bench re-judging lives with the judge; loaded only when asked for. */
+async function rescore(runDir: string, judgeConfig: string, io: CliIO): Promise<number> {
+  const url = new URL('../../judge/rescore.ts', import.meta.url).href;
+  const mod = (await import(url)) as { rescoreRun?: (runDir: string, judgeConfigPath: string, io: CliIO) => Promise<number> };
+  if (typeof mod.rescoreRun !== 'function') throw new UsageError('this build has no LLaVA-Bench re-judging (src/judge/rescore.ts)');
+  return mod.rescoreRun(runDir, judgeConfig, io);
+}
+
+export const scoreCommand = defineCommand({
+  name: 'score',
+  summary: 'Re-score a predictions file (vqa, anls, sqa, ocrbench, pope) or re-judge a run',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+    if (values.metric === undefined) {
+      if (positionals.length === 1 && values.judge) return rescore(path.resolve(io.cwd, positionals[0]!), path.resolve(io.cwd, values.judge), io);
+      if (positionals.length === 1) throw new UsageError('re-judging a run needs --judge <config>', { hint: 'or give --metric and --in to re-score a predictions file' });
+      throw new UsageError('missing --metric', { hint: `one of ${METRIC_NAMES.join(', ')}; see vlmbench score --help` });
+    }
+    if (!(METRIC_NAMES as string[]).includes(values.metric)) {
+      throw new UsageError(`unknown --metric '${values.metric}'`, { field: '--metric', hint: `one of ${METRIC_NAMES.join(', ')}` });
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, { hint: 'pass the predictions file with --in' });
+    if (!values.in) throw new UsageError('missing --in <preds.jsonl>', { field: '--in' });
+    const mode = (values.mode ?? 'llava') as SqaMode;
+    if (mode !== 'llava' && mode !== 'lenient') throw new UsageError(`unknown --mode '${values.mode}'`, { field: '--mode', hint: 'llava or lenient' });
+    if (values.mode !== undefined && values.metric !== 'sqa') throw new UsageError('--mode applies to --metric sqa only', { field: '--mode' });
+    const inFile = path.resolve(io.cwd, values.in);
+    const outFile = values.out === undefined ? undefined : path.resolve(io.cwd, values.out);
+    return scoreFile(values.metric as MetricName, inFile, outFile, mode, io);
+  },
+});
+
+export default scoreCommand;

@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+import { Config } from './schema.ts';
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the config file. */
+  file: string;
+  /** Field paths whose values came from ${VAR}: redacted wherever the config is written. */
+  secretPaths: string[];
+}
+
+type PathKey = string | number;
+
+export const formatPath = (p: readonly PathKey[]): string =>
+  p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '');
+
+function position(doc: Document, lc: LineCounter, p: readonly PathKey[]): { line?: number; column?: number } {
+  // Walk up until a node exists (an unknown or missing key has no node of its own).
+  for (let i = p.length; i >= 0; i--) {
+    const node = doc.getIn(p.slice(0, i), true) as Node | undefined;
+    const range = node && (node as { range?: [number, number, number] }).range;
+    if (range) {
+      const { line, col } = lc.linePos(range[0]);
+      return { line, column: col };
+    }
+  }
+  return {};
+}
+
+/** Replace ${VAR} in every string scalar; unset variables are an error naming the field. */
+function interpolateEnv(doc: Document, lc: LineCounter, file: string, env: NodeJS.ProcessEnv): string[] {
+  const secretPaths: string[] = [];
+  const visit = (node: unknown, p: PathKey[]): void => {
+    if (isMap(node)) for (const pair of node.items) visit(pair.value, [...p, String((pair.key as { value?: unknown })?.value ?? pair.key)]);
+    else if (isSeq(node)) node.items.forEach((item, i) => visit(item, [...p, i]));
+    else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
+      node.value = node.value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+        const value = env[name];
+        if (value === undefined) {
+          throw new ConfigError(`environment variable \${${name}} is not set`, {
+            file, field: formatPath(p), ...position(doc, lc, p), hint: `export ${name}=… before running, or remove it from the config`,
+          });
+        }
+        return value;
+      });
+      secretPaths.push(formatPath(p));
+    }
+  };
+  visit(doc.contents, []);
+  return secretPaths;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'invalid_type':
+      return /received undefined/.test(issue.message)
+        ? `required field is missing (expected ${issue.expected})`
+        : issue.message.replace(/^Invalid input: /, '');
+    case 'invalid_union':
+      return 'does not match any allowed shape (check `type`)';
+    default:
+      return issue.message;
+  }
+}
+
+/** Parse and validate a config text. Paths inside it are resolved against `baseDir`. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = lc.linePos(e.pos[0]);
+    throw new ConfigError(`YAML syntax error: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col, cause: e });
+  }
+  const secretPaths = interpolateEnv(doc, lc, file, env);
+  const raw = doc.toJS() ?? {};
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const p = issue.path as PathKey[];
+    const fieldPath = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...p, issue.keys[0]!] : p;
+    const pos = position(doc, lc, fieldPath);
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
+    throw new ConfigError(`${describeIssue(issue)}${more}`, {
+      file, field: formatPath(fieldPath) || '(top level)', line: pos.line, column: pos.column,
+      hint: 'see configs/schema.json for every field',
+    });
+  }
+  const config = resolvePaths(parsed.data, path.dirname(file));
+  return { config, file, secretPaths };
+}
+
+const isUri = (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);
+const resolveFrom = (base: string, p: string | undefined) => (p === undefined || isUri(p) || p === 'builtin' ? p : path.resolve(base, p));
+
+/** File paths in a config are relative to the config file, as users expect. */
+function resolvePaths(config: Config, base: string): Config {
+  return {
+    ...config,
+    run: { ...config.run, out: resolveFrom(base, config.run.out)!, fixturesDir: resolveFrom(base, config.run.fixturesDir) },
+    models: config.models.map((m) => {
+      const b = m.backend;
+      switch (b.type) {
+        case 'llama-cpp': return { ...m, backend: { ...b, model: resolveFrom(base, b.model)!, mmproj: resolveFrom(base, b.mmproj) } };
+        case 'onnx': return { ...m, backend: { ...b, dir: resolveFrom(base, b.dir)! } };
+        case 'http': return { ...m, backend: { ...b, tokenizer: resolveFrom(base, b.tokenizer) } };
+        case 'custom': return { ...m, backend: { ...b, module: resolveFrom(base, b.module)! } };
+      }
+    }),
+    suites: config.suites.map((s) => ({
+      ...s,
+      dataset: resolveFrom(base, s.dataset)!,
+      // A suite named by a module path is a user's own suite file.
+      name: /^\.{0,2}\/|\.[cm]?[jt]s$/.test(s.name) ? resolveFrom(base, s.name)! : s.name,
+    })),
+    judge: config.judge && {
+      ...config.judge,
+      model: config.judge.provider === 'llama-cpp' ? resolveFrom(base, config.judge.model)! : config.judge.model,
+      rules: resolveFrom(base, config.judge.rules),
+      cacheDir: resolveFrom(base, config.judge.cacheDir),
+    },
+    report: { ...config.report, out: resolveFrom(base, config.report.out), published: config.report.published.map((p) => resolveFrom(base, p)!) },
+  };
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (err) {
+    throw new ConfigError('config file not found or unreadable', { file: abs, cause: err, hint: 'check the path; the default is configs/quickstart.yaml' });
+  }
+  return parseConfig(text, abs, env);
+}
+
+/** The config as written to manifest.json: every value that came from ${VAR} replaced. */
+export function redactConfig(config: Config, secretPaths: string[]): unknown {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  for (const p of secretPaths) {
+    const keys = p.match(/[^.[\]]+/g) ?? [];
+    let obj: any = copy;
+    for (const k of keys.slice(0, -1)) obj = obj?.[k];
+    const last = keys.at(-1);
+    if (obj && last !== undefined && last in obj) obj[last] = '[redacted]';
+  }
+  return copy;
+}

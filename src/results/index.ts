@@ -1,0 +1,2 @@
+export * from './files.ts';
+export type * from './manifest.ts';

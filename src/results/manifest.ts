@@ -1,0 +1,49 @@
+/** manifest.json: everything needed to tell whether two runs are comparable and reproducible. */
+export interface ModelFileEntry {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface HardwareFingerprint {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  gpus: string[];
+  platform: string;
+  /** Short stable hash of the fields above; performance gates compare it. */
+  id: string;
+}
+
+export interface RunManifest {
+  runId: string;
+  createdAt: string;
+  vlmbenchVersion: string;
+  gitCommit?: string;
+  node: string;
+  packages: Record<string, string>;
+  /** The resolved config with secrets redacted. */
+  config: unknown;
+  /** The config file and CLI overrides the run was started with (resume re-applies them). */
+  configFile?: string;
+  overrides?: Record<string, unknown>;
+  configHash: string;
+  /** Per model: backend, family, template, device, files with hashes. */
+  models: Array<{
+    id: string;
+    family: string;
+    template?: string;
+    backend: string;
+    device?: string;
+    runtime?: string;
+    quantization?: string;
+    warnings?: string[];
+    files: ModelFileEntry[];
+  }>;
+  /** Per suite id: dataset folder and a hash of its index files (resume and gates compare it). */
+  datasets: Record<string, { path: string; hash: string }>;
+  /** Hash of every prompt template in use, by model id (gates refuse to compare across a change). */
+  templateHashes: Record<string, string>;
+  hardware: HardwareFingerprint;
+  shard?: { index: number; count: number };
+}

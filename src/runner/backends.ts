@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import type { ModelConfig } from '../config/schema.ts';
+import type { Backend, BackendContext } from '../core/backend.ts';
+import type { BackendModule } from '../core/backend-module.ts';
+import { resolveFixtureRefs } from '../fixtures/resolve.ts';
+import { createIsolatedBackend } from './isolation/isolated-backend.ts';
+
+/** The one backend registry: type → module, and whether it runs isolated in a child process. */
+const BACKENDS = {
+  'llama-cpp': { module: '../../backends/llama-cpp/index.ts', isolate: true },
+  onnx: { module: '../../backends/onnx/index.ts', isolate: true },
+  http: { module: '../../backends/http/index.ts', isolate: false },
+} as const;
+
+function modulePathOf(model: ModelConfig): { path: string; isolate: boolean } {
+  const b = model.backend;
+  if (b.type === 'custom') return { path: b.module, isolate: b.isolate };
+  const entry = BACKENDS[b.type];
+  return { path: fileURLToPath(new URL(entry.module, import.meta.url)), isolate: entry.isolate };
+}
+
+export interface LoadBackendOptions extends BackendContext {
+  fixturesDir: string;
+  /** Force in-process loading (tests of the backend itself, `serve`). */
+  inProcess?: boolean;
+}
+
+/** Resolve fixture references, then create the backend in process or behind a child process. */
+export async function loadBackend(model: ModelConfig, opts: LoadBackendOptions): Promise<Backend> {
+  const resolved: ModelConfig = {
+    ...model,
+    backend: await resolveFixtureRefs(model.backend, opts.fixturesDir, `models[${model.id}].backend`),
+  };
+  const { path, isolate } = modulePathOf(resolved);
+  if (isolate && !opts.inProcess) return createIsolatedBackend(path, resolved, { log: opts.log });
+  const mod = (await import(path)) as BackendModule;
+  return mod.createBackend(resolved, { log: opts.log });
+}

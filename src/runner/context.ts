@@ -1,0 +1,37 @@
+import type { SuiteConfig } from '../config/schema.ts';
+import type { Backend } from '../core/backend.ts';
+import type { Suite, SuiteContext, SuiteModel } from '../core/suite.ts';
+import type { Journal } from './journal.ts';
+import type { Scheduler } from './scheduler.ts';
+
+/** Progress and log events a run emits; the CLI's progress display consumes them. */
+export interface RunEvents {
+  onTaskStart?(task: { model: string; suite: string; total: number; alreadyDone: number }): void;
+  onSampleDone?(task: { model: string; suite: string }, ok: boolean): void;
+  onTaskEnd?(task: { model: string; suite: string }): void;
+  log?(msg: string): void;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Everything one (model × suite) execution needs, passed explicitly (no globals). */
+export interface TaskContext {
+  suite: Suite;
+  suiteId: string;
+  suiteConfig: SuiteConfig;
+  suiteCtx: SuiteContext<unknown>;
+  model: SuiteModel;
+  backend: Backend;
+  scheduler: Scheduler;
+  journal: Journal;
+  events: RunEvents;
+  /** Aborted on the first Ctrl-C: start nothing new. */
+  stop: AbortSignal;
+  shard?: Shard;
+}
+
+/** The id a suite's records carry: its config id, else its name. */
+export const suiteIdOf = (s: SuiteConfig): string => s.id ?? (s.name.includes('/') ? s.name.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') : s.name);

@@ -1,0 +1,90 @@
+import { toErrorRecord, type ErrorRecord } from '../core/errors.ts';
+import type { SampleRecord } from '../core/record.ts';
+import { DEFAULT_GEN_PARAMS, isImagePart, isTextPart, type VlmRequest } from '../core/request.ts';
+import type { LoadedSample, QualitySuite, ScoreOutcome } from '../core/suite.ts';
+import type { VlmResult } from '../core/response.ts';
+import type { TaskContext } from './context.ts';
+import { sampleKey } from './journal.ts';
+import { inShard } from './shard.ts';
+
+type Doc = unknown;
+
+/** Phase: load the dataset and keep the samples this run (limit, tag, shard) is responsible for. */
+async function selectSamples(task: TaskContext, suite: QualitySuite<Doc, unknown>): Promise<LoadedSample<Doc>[]> {
+  const all = await suite.load(task.suiteCtx);
+  const tagged = task.suiteCtx.tag ? all.filter((s) => 'doc' in s && s.tags?.includes(task.suiteCtx.tag!)) : all;
+  const limited = task.suiteCtx.limit ? tagged.slice(0, task.suiteCtx.limit) : tagged;
+  return limited.filter((s) => inShard(task.suiteId, s.id, task.shard));
+}
+
+function buildRequest(task: TaskContext, suite: QualitySuite<Doc, unknown>, id: string, doc: Doc): VlmRequest {
+  const prep = suite.toRequest(doc, task.model, task.suiteCtx);
+  const params = { ...DEFAULT_GEN_PARAMS, ...prep.params };
+  if (task.suiteCtx.maxTokens) params.maxTokens = task.suiteCtx.maxTokens;
+  return { sampleId: id, messages: prep.messages, params };
+}
+
+function inputSummary(req: VlmRequest): SampleRecord['input'] {
+  const parts = req.messages.flatMap((m) => m.content);
+  return {
+    text: parts.filter(isTextPart).map((p) => p.text).join('\n'),
+    images: parts.filter(isImagePart).map((p) => (p.image.kind === 'path' ? p.image.path : p.image.name ?? '<buffer>')),
+  };
+}
+
+async function scoreSafely(suite: QualitySuite<Doc, unknown>, doc: Doc, result: VlmResult & { ok: true }, task: TaskContext): Promise<ScoreOutcome | ErrorRecord> {
+  try {
+    return await suite.score(doc, result, task.suiteCtx);
+  } catch (err) {
+    return toErrorRecord(err);
+  }
+}
+
+/** Generate, score and journal one sample. Aborted requests are not journaled, so resume redoes them. */
+async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, sample: LoadedSample<Doc>): Promise<void> {
+  const base = {
+    key: sampleKey(task.model.info.id, task.suiteId, sample.id),
+    model: task.model.info.id,
+    suite: task.suiteId,
+    sampleId: sample.id,
+    repeat: 0,
+  };
+  const finish = (rec: Omit<SampleRecord, keyof typeof base | 'finishedAt'>) => {
+    task.journal.append({ ...base, ...rec, finishedAt: new Date().toISOString() });
+    task.events.onSampleDone?.({ model: base.model, suite: base.suite }, !rec.error);
+  };
+  if ('error' in sample) return finish({ scores: {}, error: sample.error });
+
+  const described = suite.describe?.(sample.doc) ?? {};
+  let req: VlmRequest;
+  try {
+    req = buildRequest(task, suite, sample.id, sample.doc);
+  } catch (err) {
+    return finish({ scores: {}, meta: described.meta, reference: described.reference, error: toErrorRecord(err) });
+  }
+  const result = await task.scheduler.submit(task.backend, req, { shouldStart: () => !task.stop.aborted });
+  if (!result.ok && result.error.code === 'E_ABORTED') return;
+
+  const common = { input: described.input ?? inputSummary(req), prompt: result.prompt, meta: described.meta, reference: described.reference };
+  if (!result.ok) return finish({ ...common, scores: {}, timings: result.timings, error: result.error, attempts: result.attempts });
+
+  const outcome = await scoreSafely(suite, sample.doc, result, task);
+  const gen = { output: result.text, finishReason: result.finishReason, usage: result.usage, timings: result.timings };
+  if ('code' in outcome) return finish({ ...common, ...gen, scores: {}, error: outcome });
+  finish({
+    ...common,
+    ...gen,
+    scores: outcome.scores,
+    meta: { ...common.meta, ...outcome.meta },
+    reference: outcome.reference ?? common.reference,
+  });
+}
+
+export async function executeQualitySuite(task: TaskContext, suite: QualitySuite<Doc, unknown>): Promise<void> {
+  const samples = await selectSamples(task, suite);
+  const todo = samples.filter((s) => !task.journal.has(sampleKey(task.model.info.id, task.suiteId, s.id)));
+  const t = { model: task.model.info.id, suite: task.suiteId };
+  task.events.onTaskStart?.({ ...t, total: samples.length, alreadyDone: samples.length - todo.length });
+  await Promise.all(todo.map((s) => runSample(task, suite, s)));
+  task.events.onTaskEnd?.(t);
+}

@@ -1,0 +1,154 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ModelConfig } from '../../config/schema.ts';
+import type { Backend, BackendCapabilities, GenerateOptions, ModelInfo } from '../../core/backend.ts';
+import { BackendError, fromErrorRecord } from '../../core/errors.ts';
+import type { VlmRequest } from '../../core/request.ts';
+import type { VlmOutput } from '../../core/response.ts';
+import type { ChildMessage, ParentMessage } from './protocol.ts';
+
+const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+const STDERR_TAIL_LINES = 20;
+
+interface Pending {
+  resolve: (o: VlmOutput) => void;
+  reject: (e: unknown) => void;
+  onToken?: GenerateOptions['onToken'];
+}
+
+interface Child {
+  proc: ChildProcess;
+  ready: Promise<{ info: ModelInfo; capabilities: BackendCapabilities }>;
+  stderrTail: string[];
+}
+
+export interface IsolatedBackendOptions {
+  /** How many times a dead child is restarted before every later request fails fast. */
+  maxRestarts?: number;
+  log?: (msg: string) => void;
+}
+
+/**
+ * A Backend whose real implementation runs in a child process. If the child dies (segfault, abort,
+ * out of memory) its in-flight requests fail with E_CRASH naming the model file and signal, and the
+ * next request starts a fresh child (bounded).
+ */
+export async function createIsolatedBackend(modulePath: string, model: ModelConfig, opts: IsolatedBackendOptions = {}): Promise<Backend> {
+  const maxRestarts = opts.maxRestarts ?? 3;
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let restarts = 0;
+  let closing = false;
+  let child: Child | undefined;
+  const modelFile = modelFileOf(model);
+
+  function start(): Child {
+    const proc = fork(CHILD_ENTRY, [], {
+      execArgv: ['--import', TSX_LOADER],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const stderrTail: string[] = [];
+    proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) stderrTail.push(line);
+      if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.splice(0, stderrTail.length - STDERR_TAIL_LINES);
+    });
+    const ready = new Promise<{ info: ModelInfo; capabilities: BackendCapabilities }>((resolve, reject) => {
+      proc.on('message', (msg: ChildMessage) => {
+        switch (msg.type) {
+          case 'ready': resolve({ info: msg.info, capabilities: msg.capabilities }); break;
+          case 'init-error': reject(fromErrorRecord(msg.error)); break;
+          case 'token': pending.get(msg.id)?.onToken?.(msg.event); break;
+          case 'result': settle(msg.id, (p) => p.resolve(msg.output)); break;
+          case 'error': settle(msg.id, (p) => p.reject(fromErrorRecord(msg.error))); break;
+          case 'closed': break;
+        }
+      });
+      proc.on('exit', (code, signal) => {
+        const crash = crashError(code, signal, stderrTail);
+        reject(crash);
+        if (child?.proc === proc) child = undefined;
+        for (const id of [...pending.keys()]) settle(id, (p) => p.reject(crash));
+      });
+    });
+    ready.catch(() => undefined);
+    const c: Child = { proc, ready, stderrTail };
+    proc.send({ type: 'init', modulePath, model } satisfies ParentMessage);
+    return c;
+  }
+
+  function settle(id: number, fn: (p: Pending) => void) {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    fn(p);
+  }
+
+  function crashError(code: number | null, signal: NodeJS.Signals | null, tail: string[]) {
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    const last = tail.filter((l) => /error|assert|fault|abort|fail/i.test(l)).at(-1) ?? tail.at(-1);
+    return new BackendError(
+      `backend process for model '${model.id}' (${modelFile}) died with ${how}${last ? `: ${last.trim()}` : ''}`,
+      { code: 'E_CRASH', file: modelFile, retryable: false, hint: 'the runtime crashed on this input; other samples continue in a fresh process' },
+    );
+  }
+
+  async function ensureChild(): Promise<Child> {
+    if (child) return child;
+    if (closing) throw new BackendError('backend is closed', { code: 'E_BACKEND' });
+    if (restarts > maxRestarts) {
+      throw new BackendError(`backend process for model '${model.id}' crashed ${restarts} times; giving up`, { code: 'E_CRASH', file: modelFile });
+    }
+    restarts++;
+    child = start();
+    return child;
+  }
+
+  // First start: surface load errors (ModelFileError etc.) to the caller right away.
+  const first = await ensureChild();
+  restarts = 0;
+  const { info, capabilities } = await first.ready.catch((err) => { first.proc.kill(); throw err; });
+
+  return {
+    info,
+    capabilities,
+    async generate(req: VlmRequest, gopts: GenerateOptions): Promise<VlmOutput> {
+      const c = await ensureChild();
+      await c.ready;
+      const id = nextId++;
+      return new Promise<VlmOutput>((resolve, reject) => {
+        pending.set(id, { resolve, reject, onToken: gopts.onToken });
+        const onAbort = () => c.proc.connected && c.proc.send({ type: 'abort', id } satisfies ParentMessage);
+        gopts.signal.addEventListener('abort', onAbort, { once: true });
+        const cleanup = () => gopts.signal.removeEventListener('abort', onAbort);
+        const p = pending.get(id)!;
+        p.resolve = (o) => { cleanup(); resolve(o); };
+        p.reject = (e) => { cleanup(); reject(e); };
+        c.proc.send({ type: 'generate', id, req } satisfies ParentMessage);
+        if (gopts.signal.aborted) onAbort();
+      });
+    },
+    async close() {
+      closing = true;
+      const c = child;
+      if (!c) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { c.proc.kill('SIGKILL'); }, 5000);
+        c.proc.once('exit', () => { clearTimeout(timer); resolve(); });
+        if (c.proc.connected) c.proc.send({ type: 'close' } satisfies ParentMessage);
+        else c.proc.kill();
+      });
+    },
+  };
+}
+
+function modelFileOf(model: ModelConfig): string {
+  const b = model.backend;
+  switch (b.type) {
+    case 'llama-cpp': return b.model;
+    case 'onnx': return b.dir;
+    case 'custom': return b.module;
+    case 'http': return b.endpoints.map((e) => (typeof e === 'string' ? e : e.url)).join(',');
+  }
+}

@@ -1,0 +1,165 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelConfig } from '../config/schema.ts';
+import type { Backend, ModelInfo } from '../core/backend.ts';
+import { formatError } from '../core/errors.ts';
+import type { RunSummary } from '../core/record.ts';
+import type { JudgeClient, SuiteContext, SuiteServices } from '../core/suite.ts';
+import { RUN_FILES, readSamples } from '../results/files.ts';
+import type { RunManifest } from '../results/manifest.ts';
+import { loadBackend } from './backends.ts';
+import type { RunEvents, TaskContext } from './context.ts';
+import { executePerfSuite } from './execute-perf.ts';
+import { executeQualitySuite } from './execute-quality.ts';
+import { Journal } from './journal.ts';
+import { buildManifest, resumeDifferences, ResumeError, withBackendInfo } from './manifest.ts';
+import { planRun, type PlannedSuite, type RunOverrides, type RunPlan } from './plan.ts';
+import { createScheduler } from './scheduler.ts';
+import { failureCount, summarizeRun, type SummaryTask } from './summarize.ts';
+
+export interface RunOptions {
+  configFile: string;
+  overrides?: RunOverrides;
+  /** Resume this run directory instead of starting a new one. */
+  resumeDir?: string;
+  /** Resume even if the config, dataset or model files changed. */
+  force?: boolean;
+  env?: NodeJS.ProcessEnv;
+  events?: RunEvents;
+  /** First Ctrl-C: start no new requests, let in-flight ones finish. */
+  stop?: AbortSignal;
+  /** Second Ctrl-C: abort in-flight requests too. */
+  abort?: AbortSignal;
+  /** Write report.html at the end (default true when the config enables reports). */
+  report?: boolean;
+}
+
+export interface RunOutcome {
+  runDir: string;
+  summary: RunSummary;
+  failures: number;
+  interrupted: boolean;
+  reportPath?: string;
+}
+
+const writeJson = (file: string, data: unknown) => writeFile(file, `${JSON.stringify(data, null, 2)}\n`);
+
+/** Phase 2: write the manifest, or check that a resumed run still matches it. */
+async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManifest> {
+  await mkdir(plan.runDir, { recursive: true });
+  const manifestFile = path.join(plan.runDir, RUN_FILES.manifest);
+  const previous = opts.resumeDir
+    ? (JSON.parse(await readFile(manifestFile, 'utf8').catch(() => 'null')) as RunManifest | null)
+    : null;
+  const runId = previous?.runId ?? path.basename(plan.runDir);
+  const manifest = await buildManifest(plan, runId);
+  if (previous && !opts.force) {
+    const diffs = resumeDifferences(previous, manifest);
+    if (diffs.length) throw new ResumeError(`cannot resume: ${diffs.join('; ')}`, plan.runDir);
+  }
+  await writeJson(manifestFile, previous ? { ...manifest, createdAt: previous.createdAt, resumedAt: new Date().toISOString() } : manifest);
+  return manifest;
+}
+
+async function createServices(plan: RunPlan, log: (m: string) => void): Promise<SuiteServices & { close(): Promise<void> }> {
+  if (!plan.config.judge) return { close: async () => undefined };
+  const { createJudge } = await import('../judge/index.ts');
+  const judge: JudgeClient & { close(): Promise<void> } = await createJudge(plan.config.judge, {
+    cacheDir: plan.config.judge.cacheDir ?? path.join(path.dirname(plan.runDir), '.judge-cache'),
+    log,
+  });
+  return { judge, close: () => judge.close() };
+}
+
+function suiteContext(plan: RunPlan, s: PlannedSuite, services: SuiteServices, log: (m: string) => void): SuiteContext<unknown> {
+  const c = s.config;
+  return {
+    datasetDir: s.datasetDir, split: c.split, limit: c.limit, maxTokens: c.maxTokens, prompt: c.prompt, tag: c.tag,
+    options: s.options, fixturesDir: plan.fixturesDir, seed: plan.config.run.seed, services, log,
+  };
+}
+
+/** Phase 3: every model × suite, one model loaded at a time. */
+async function executeAll(plan: RunPlan, opts: RunOptions, journal: Journal, services: SuiteServices, summaryTasks: SummaryTask[]): Promise<ModelInfo[]> {
+  const log = opts.events?.log ?? (() => undefined);
+  const stop = opts.stop ?? new AbortController().signal;
+  const existing = await readSamples(plan.runDir);
+  const infos: ModelInfo[] = [];
+  for (const model of plan.models) {
+    if (stop.aborted) break;
+    const contexts = plan.suites.map((s) => ({ s, ctx: suiteContext(plan, s, services, log) }));
+    let backend: Backend;
+    try {
+      backend = await loadBackend(model, { fixturesDir: plan.fixturesDir, log });
+    } catch (err) {
+      const failure = `model '${model.id}' could not be loaded: ${formatError(err)}`;
+      log(failure);
+      for (const { s, ctx } of contexts) summaryTasks.push({ model: model.id, suite: s, ctx, failure });
+      continue;
+    }
+    infos.push(backend.info);
+    try {
+      for (const { s, ctx } of contexts) {
+        summaryTasks.push({ model: model.id, suite: s, ctx });
+        if (stop.aborted) break;
+        await executeTask(plan, opts, model, backend, s, ctx, journal, existing, stop);
+      }
+    } finally {
+      await backend.close?.();
+    }
+  }
+  return infos;
+}
+
+async function executeTask(
+  plan: RunPlan, opts: RunOptions, model: ModelConfig, backend: Backend, s: PlannedSuite,
+  ctx: SuiteContext<unknown>, journal: Journal, existing: Awaited<ReturnType<typeof readSamples>>, stop: AbortSignal,
+): Promise<void> {
+  const scheduler = createScheduler({
+    concurrency: model.concurrency ?? plan.config.run.concurrency,
+    retry: plan.config.run.retry,
+    timeoutMs: plan.config.run.timeoutMs,
+    signal: opts.abort,
+  });
+  const task: TaskContext = {
+    suite: s.suite, suiteId: s.id, suiteConfig: s.config, suiteCtx: ctx,
+    model: { info: backend.info, family: model.family, template: model.template },
+    backend, scheduler, journal, events: opts.events ?? {}, stop, shard: plan.overrides.shard,
+  };
+  if (s.suite.kind === 'quality') return executeQualitySuite(task, s.suite);
+  const done = new Set(existing.filter((r) => r.model === model.id && r.suite === s.id).map((r) => r.sampleId));
+  return executePerfSuite(task, s.suite, done);
+}
+
+/** Phase 5: the HTML report, when the report module is present and enabled. */
+async function writeReport(plan: RunPlan): Promise<string | undefined> {
+  const { writeRunReport } = await import('../report/index.ts');
+  return writeRunReport(plan.runDir, { out: plan.config.report.out, published: plan.config.report.published });
+}
+
+/** plan → prepare run dir → execute → summarize → report. */
+export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
+  const env = opts.env ?? process.env;
+  const log = opts.events?.log ?? (() => undefined);
+  const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
+  const manifest = await prepareRunDir(plan, opts);
+  const { journal } = await Journal.open(plan.runDir);
+  const services = await createServices(plan, log);
+  const summaryTasks: SummaryTask[] = [];
+  let infos: ModelInfo[] = [];
+  try {
+    infos = await executeAll(plan, opts, journal, services, summaryTasks);
+  } finally {
+    journal.close();
+    await services.close();
+  }
+  await writeJson(path.join(plan.runDir, RUN_FILES.manifest), withBackendInfo(manifest, infos));
+  const summary = summarizeRun(manifest.runId, manifest.configHash, summaryTasks, await readSamples(plan.runDir));
+  await writeJson(path.join(plan.runDir, RUN_FILES.summary), summary);
+  const interrupted = !!opts.stop?.aborted;
+  let reportPath: string | undefined;
+  if ((opts.report ?? plan.config.report.enabled) && !interrupted) {
+    reportPath = await writeReport(plan).catch((err) => { log(`report not written: ${formatError(err)}`); return undefined; });
+  }
+  return { runDir: plan.runDir, summary, failures: failureCount(summary), interrupted, reportPath };
+}

@@ -1,0 +1,99 @@
+import pLimit from 'p-limit';
+import type { RetryConfig } from '../config/schema.ts';
+import { BackendError, toErrorRecord, type ErrorRecord } from '../core/errors.ts';
+import { now, type Backend } from '../core/backend.ts';
+import type { VlmRequest } from '../core/request.ts';
+import type { TokenEvent, VlmResult } from '../core/response.ts';
+import { retryDelayMs } from './retry-policy.ts';
+
+export interface SchedulerOptions {
+  concurrency: number;
+  retry: RetryConfig;
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+  /** Aborting it cancels queued and in-flight requests. */
+  signal?: AbortSignal;
+  random?: () => number;
+}
+
+export interface SubmitOptions {
+  onToken?: (e: TokenEvent) => void;
+  signal?: AbortSignal;
+  /** Checked when the request reaches the front of the queue; false → not started (E_ABORTED, 0 attempts). */
+  shouldStart?: () => boolean;
+}
+
+export interface Scheduler {
+  /** Never rejects: failures come back as `{ ok: false, error, attempts }`. */
+  submit(backend: Backend, req: VlmRequest, opts?: SubmitOptions): Promise<VlmResult>;
+  readonly inFlight: number;
+  readonly pending: number;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The one place where concurrency, retries and timeouts live; backends only do I/O. */
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const limit = pLimit(opts.concurrency);
+  const random = opts.random ?? Math.random;
+  let inFlight = 0;
+
+  async function attemptOnce(backend: Backend, req: VlmRequest, signal: AbortSignal, onToken?: (e: TokenEvent) => void) {
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const combined = AbortSignal.any([signal, timeout]);
+    try {
+      return await backend.generate(req, { signal: combined, onToken });
+    } catch (err) {
+      if (timeout.aborted && !signal.aborted) {
+        throw new BackendError(`no answer within ${opts.timeoutMs} ms`, {
+          code: 'E_TIMEOUT', retryable: true, cause: err, hint: 'raise run.timeoutMs or lower concurrency',
+        });
+      }
+      throw err;
+    }
+  }
+
+  async function run(backend: Backend, req: VlmRequest, queuedAt: number, sub: SubmitOptions): Promise<VlmResult> {
+    const signal = AbortSignal.any([opts.signal, sub.signal].filter((s): s is AbortSignal => !!s));
+    const queueMs = now() - queuedAt;
+    if (sub.shouldStart && !sub.shouldStart()) {
+      return { ok: false, error: { code: 'E_ABORTED', message: 'not started: run stopping', retryable: false }, attempts: 0 };
+    }
+    let lastError: ErrorRecord & { retryAfterMs?: number } = { code: 'E_ABORTED', message: 'aborted before start', retryable: false };
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) return { ok: false, error: { code: 'E_ABORTED', message: 'run interrupted', retryable: false }, attempts: attempt - 1 };
+      inFlight++;
+      try {
+        const out = await attemptOnce(backend, req, signal, sub.onToken);
+        return { ok: true, ...out, timings: { ...out.timings, queueMs } };
+      } catch (err) {
+        lastError = { ...toErrorRecord(err), retryAfterMs: (err as { retryAfterMs?: number }).retryAfterMs };
+        if (signal.aborted) lastError = { code: 'E_ABORTED', message: 'run interrupted', retryable: false };
+      } finally {
+        inFlight--;
+      }
+      const delay = retryDelayMs(attempt, lastError, opts.retry, random);
+      if (delay === null) {
+        const { retryAfterMs: _drop, ...error } = lastError;
+        return { ok: false, error, attempts: attempt };
+      }
+      await sleep(delay, signal);
+    }
+  }
+
+  return {
+    submit(backend, req, sub = {}) {
+      const queuedAt = now();
+      return limit(() => run(backend, req, queuedAt, sub));
+    },
+    get inFlight() { return inFlight; },
+    get pending() { return limit.pendingCount; },
+  };
+}

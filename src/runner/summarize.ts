@@ -1,0 +1,33 @@
+import type { RunSummary, SampleRecord, SuiteSummary } from '../core/record.ts';
+import type { SuiteContext } from '../core/suite.ts';
+import type { PlannedSuite } from './plan.ts';
+
+export interface SummaryTask {
+  model: string;
+  suite: PlannedSuite;
+  ctx: SuiteContext<unknown>;
+  /** Set when the task could not run at all (backend failed to load…). */
+  failure?: string;
+}
+
+/** Phase: aggregate every model × suite from the journal (the single source of per-sample truth). */
+export function summarizeRun(runId: string, configHash: string, tasks: SummaryTask[], records: SampleRecord[]): RunSummary {
+  const results: SuiteSummary[] = tasks.map((t) => {
+    const mine = records.filter((r) => r.model === t.model && r.suite === t.suite.id);
+    if (t.failure && mine.length === 0) {
+      return { model: t.model, suite: t.suite.id, n: 0, errors: 0, metrics: {}, notes: [t.failure] };
+    }
+    try {
+      const agg = t.suite.suite.aggregate(mine, t.ctx);
+      return { model: t.model, suite: t.suite.id, ...agg, notes: [...(agg.notes ?? []), ...(t.failure ? [t.failure] : [])] };
+    } catch (err) {
+      const errors = mine.filter((r) => r.error).length;
+      return { model: t.model, suite: t.suite.id, n: mine.length, errors, metrics: {}, notes: [`aggregation failed: ${(err as Error).message}`] };
+    }
+  });
+  return { runId, createdAt: new Date().toISOString(), configHash, results };
+}
+
+/** Count of errored samples plus tasks that could not run: the run's exit status depends on it. */
+export const failureCount = (summary: RunSummary): number =>
+  summary.results.reduce((n, r) => n + r.errors + (r.n === 0 && r.notes?.length ? 1 : 0), 0);

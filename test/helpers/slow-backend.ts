@@ -1,0 +1,45 @@
+/**
+ * Test-only backend (a `custom` backend module): answers `echo:<sampleId>` after a delay. It can crash
+ * its own process with SIGSEGV on a chosen sample, or fail a sample with a retryable error a number
+ * of times, to exercise isolation and retries through the real runner.
+ */
+import type { ModelConfig } from '../../src/config/schema.ts';
+import { BackendError } from '../../src/core/errors.ts';
+import { now, type Backend, type GenerateOptions } from '../../src/core/backend.ts';
+import type { VlmRequest } from '../../src/core/request.ts';
+
+interface Options { delayMs?: number; crashOn?: string; flakyOn?: string; flakyTimes?: number; token?: string }
+
+const flakyCounts = new Map<string, number>();
+
+export async function createBackend(model: ModelConfig): Promise<Backend> {
+  if (model.backend.type !== 'custom') throw new Error('slow-backend is a custom backend');
+  const o = model.backend.options as Options;
+  return {
+    info: { id: model.id, family: model.family, backend: 'custom', files: [model.backend.module], device: 'cpu', runtime: `test-slow-backend pid ${process.pid}` },
+    capabilities: { images: true, multiImage: true, streaming: true, parallelSequences: 64 },
+    async generate(req: VlmRequest, opts: GenerateOptions) {
+      const start = now();
+      if (req.sampleId === o.crashOn) process.kill(process.pid, 'SIGSEGV');
+      if (req.sampleId === o.flakyOn) {
+        const n = (flakyCounts.get(req.sampleId) ?? 0) + 1;
+        flakyCounts.set(req.sampleId, n);
+        if (n <= (o.flakyTimes ?? 1)) throw new BackendError(`flaky failure ${n}`, { code: 'E_HTTP', retryable: true });
+      }
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, o.delayMs ?? 0);
+        opts.signal.addEventListener('abort', () => { clearTimeout(t); reject(new BackendError('aborted', { code: 'E_ABORTED' })); }, { once: true });
+      });
+      const text = `echo:${req.sampleId}`;
+      const atMs = now() - start;
+      opts.onToken?.({ text, tokens: 1, atMs });
+      return {
+        text,
+        finishReason: 'stop',
+        usage: { promptTokens: 4, completionTokens: 1, source: 'estimate' },
+        timings: { startedAt: Date.now(), firstTokenMs: atMs, chunkMs: [atMs], chunkTokens: [1], endMs: now() - start },
+        prompt: `USER: item ${req.sampleId}\nASSISTANT:`,
+      };
+    },
+  };
+}
