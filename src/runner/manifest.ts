@@ -40,11 +40,11 @@ async function templateHash(m: ModelConfig): Promise<string> {
   return sha256(stableStringify({ prompt, stop })).slice(0, 16);
 }
 
-/** The config hash ignores where results go, so the same run resumed elsewhere still matches. */
+/** The config hash ignores where results go and which shard ran, so resumed runs and shards match. */
 export function configHash(plan: RunPlan): string {
   const { run: { out: _out, id: _id, ...run }, ...rest } = plan.config;
   const redacted = redactConfig({ ...rest, run } as never, plan.secretPaths);
-  return sha256(stableStringify({ config: redacted, models: plan.models.map((m) => m.backend), overrides: { ...plan.overrides, out: undefined, runId: undefined } })).slice(0, 16);
+  return sha256(stableStringify({ config: redacted, models: plan.models.map((m) => m.backend), overrides: { ...plan.overrides, out: undefined, runId: undefined, shard: undefined } })).slice(0, 16);
 }
 
 export async function buildManifest(plan: RunPlan, runId: string): Promise<RunManifest> {

@@ -45,37 +45,45 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const random = opts.random ?? Math.random;
   let inFlight = 0;
 
-  async function attemptOnce(backend: Backend, req: VlmRequest, signal: AbortSignal, onToken?: (e: TokenEvent) => void) {
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const combined = AbortSignal.any([signal, timeout]);
+  async function attemptOnce(backend: Backend, req: VlmRequest, signal: AbortSignal | undefined, onToken?: (e: TokenEvent) => void) {
+    // One controller + one timer per attempt; AbortSignal.any/timeout cost more on the hot path.
+    const ctrl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; ctrl.abort(); }, opts.timeoutMs);
+    const onAbort = () => ctrl.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await backend.generate(req, { signal: combined, onToken });
+      return await backend.generate(req, { signal: ctrl.signal, onToken });
     } catch (err) {
-      if (timeout.aborted && !signal.aborted) {
+      if (timedOut) {
         throw new BackendError(`no answer within ${opts.timeoutMs} ms`, {
           code: 'E_TIMEOUT', retryable: true, cause: err, hint: 'raise run.timeoutMs or lower concurrency',
         });
       }
       throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
   async function run(backend: Backend, req: VlmRequest, queuedAt: number, sub: SubmitOptions): Promise<VlmResult> {
-    const signal = AbortSignal.any([opts.signal, sub.signal].filter((s): s is AbortSignal => !!s));
+    const signals = [opts.signal, sub.signal].filter((s): s is AbortSignal => !!s);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const queueMs = now() - queuedAt;
     if (sub.shouldStart && !sub.shouldStart()) {
       return { ok: false, error: { code: 'E_ABORTED', message: 'not started: run stopping', retryable: false }, attempts: 0 };
     }
     let lastError: ErrorRecord & { retryAfterMs?: number } = { code: 'E_ABORTED', message: 'aborted before start', retryable: false };
     for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) return { ok: false, error: { code: 'E_ABORTED', message: 'run interrupted', retryable: false }, attempts: attempt - 1 };
+      if (signal?.aborted) return { ok: false, error: { code: 'E_ABORTED', message: 'run interrupted', retryable: false }, attempts: attempt - 1 };
       inFlight++;
       try {
         const out = await attemptOnce(backend, req, signal, sub.onToken);
         return { ok: true, ...out, timings: { ...out.timings, queueMs } };
       } catch (err) {
         lastError = { ...toErrorRecord(err), retryAfterMs: (err as { retryAfterMs?: number }).retryAfterMs };
-        if (signal.aborted) lastError = { code: 'E_ABORTED', message: 'run interrupted', retryable: false };
+        if (signal?.aborted) lastError = { code: 'E_ABORTED', message: 'run interrupted', retryable: false };
       } finally {
         inFlight--;
       }
@@ -84,7 +92,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         const { retryAfterMs: _drop, ...error } = lastError;
         return { ok: false, error, attempts: attempt };
       }
-      await sleep(delay, signal);
+      if (signal) await sleep(delay, signal);
+      else await new Promise((r) => setTimeout(r, delay));
     }
   }
 

@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
 import doctor from './doctor.ts';
+import merge from './merge.ts';
+import models from './models.ts';
 import run from './run.ts';
 import score from './score.ts';
 import summary from './summary.ts';
@@ -9,5 +11,7 @@ export const COMMANDS: Command[] = [
   run,
   summary,
   score,
+  merge,
   doctor,
+  models,
 ];

@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { UsageError } from '../../core/errors.ts';
+import { mergeRuns } from '../../runner/merge.ts';
+import { defineCommand, parseCommandArgs, print } from '../command.ts';
+import { formatSummaryTable } from './summary.ts';
+
+export default defineCommand({
+  name: 'merge',
+  summary: 'join the run directories of sharded runs into one run',
+  help: `Usage: vlmbench merge <shard-dir...> --out <run-dir>
+
+Joins shard runs (vlmbench run --shard i/n, or a Kubernetes Indexed Job) into one run directory whose
+samples and summary equal those of an unsharded run. Shards must share config and dataset hashes.`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' } });
+    if (!values.out) throw new UsageError('--out <run-dir> is required');
+    const result = await mergeRuns(positionals.map((p) => path.resolve(io.cwd, p)), path.resolve(io.cwd, values.out), io.env);
+    print(io.stdout, formatSummaryTable(result.summary));
+    print(io.stdout, `merged ${positionals.length} shard(s), ${result.samples} samples → ${result.outDir}`);
+    return 0;
+  },
+});

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { spawnCli } from '../helpers/cli.ts';
+import { tempDir, writeEchoConfig } from '../helpers/run-config.ts';
+
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const comparable = (file: string) => {
+  const s = JSON.parse(readFileSync(file, 'utf8'));
+  return s.results.map((r: Record<string, unknown>) => ({ ...r }));
+};
+
+describe('kill and resume', () => {
+  it('SIGKILL mid-run, then --resume: one journal line per sample and the same summary as an uninterrupted run', async () => {
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 40, delayMs: 40, concurrency: 2 });
+    const runDir = path.join(dir, 'results', 'killed');
+    const journal = path.join(runDir, 'samples.jsonl');
+
+    const first = spawnCli(['run', config, '--run-id', 'killed']);
+    await waitFor(() => lines(journal).length >= 8, 30_000);
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    expect(killed.signal).toBe('SIGKILL');
+    const before = lines(journal).length;
+    expect(before).toBeGreaterThanOrEqual(8);
+    expect(before).toBeLessThan(40);
+
+    const resumed = await spawnCli(['run', '--resume', runDir]).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/already done/);
+    const records = lines(journal).map((l) => JSON.parse(l));
+    expect(records).toHaveLength(40);
+    expect(new Set(records.map((r) => r.sampleId)).size).toBe(40);
+
+    const clean = await spawnCli(['run', config, '--run-id', 'clean']).done;
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(comparable(path.join(runDir, 'summary.json'))).toEqual(comparable(path.join(dir, 'results', 'clean', 'summary.json')));
+
+    // A third resume finds nothing to do and writes nothing new.
+    const again = await spawnCli(['run', '--resume', runDir]).done;
+    expect(again.code).toBe(0);
+    expect(lines(journal)).toHaveLength(40);
+  }, 120_000);
+
+  it('refuses to resume when the config changed, unless --force', async () => {
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 4 });
+    const runDir = path.join(dir, 'results', 'r');
+    expect((await spawnCli(['run', config, '--run-id', 'r']).done).code).toBe(0);
+    writeEchoConfig(dir, { count: 6 });
+    const refused = await spawnCli(['run', '--resume', runDir]).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cannot resume: the config .* changed/);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    const forced = await spawnCli(['run', '--resume', runDir, '--force']).done;
+    expect(forced.code).toBe(0);
+    expect(lines(path.join(runDir, 'samples.jsonl'))).toHaveLength(6);
+  }, 60_000);
+});
