@@ -12,10 +12,22 @@ type Doc = unknown;
 /** Phase: load the dataset and keep the samples this run (limit, tag, shard) is responsible for. */
 async function selectSamples(task: TaskContext, suite: QualitySuite<Doc, unknown>): Promise<LoadedSample<Doc>[]> {
   const all = await suite.load(task.suiteCtx);
-  const tagged = task.suiteCtx.tag ? all.filter((s) => 'doc' in s && s.tags?.includes(task.suiteCtx.tag!)) : all;
+  const tag = task.suiteCtx.tag;
+  const tagged = tag ? all.filter((s) => hasTag(s, tag, task.suiteId)) : all;
   const limited = task.suiteCtx.limit ? tagged.slice(0, task.suiteCtx.limit) : tagged;
   return limited.filter((s) => inShard(task.suiteId, s.id, task.shard));
 }
+
+/**
+ * A sample has a tag when its dataset gives it one. Datasets without tags get a built-in `regression`
+ * subset: a deterministic fifth of the samples (by hash), stable as the dataset grows.
+ */
+function hasTag(s: LoadedSample<Doc>, tag: string, suiteId: string): boolean {
+  if ('doc' in s && s.tags) return s.tags.includes(tag);
+  return tag === REGRESSION_TAG && inShard(suiteId, s.id, { index: 0, count: 5 });
+}
+
+export const REGRESSION_TAG = 'regression';
 
 function buildRequest(task: TaskContext, suite: QualitySuite<Doc, unknown>, id: string, doc: Doc): VlmRequest {
   const prep = suite.toRequest(doc, task.model, task.suiteCtx);

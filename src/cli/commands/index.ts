@@ -1,9 +1,14 @@
 import type { Command } from '../command.ts';
+import baseline from './baseline.ts';
+import compare from './compare.ts';
 import doctor from './doctor.ts';
+import gate from './gate.ts';
 import merge from './merge.ts';
 import models from './models.ts';
+import report from './report.ts';
 import run from './run.ts';
 import score from './score.ts';
+import serve from './serve.ts';
 import summary from './summary.ts';
 
 /** Every top-level command, in --help order. Each command lives in its own module. */
@@ -12,6 +17,11 @@ export const COMMANDS: Command[] = [
   summary,
   score,
   merge,
+  gate,
+  baseline,
   doctor,
   models,
+  report,
+  compare,
+  serve,
 ];

@@ -1,0 +1,32 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { SampleRecord } from '../core/record.ts';
+import { loadRun, RUN_FILES } from '../results/files.ts';
+
+/** What a committed baseline keeps of each sample: enough for paired tests, no outputs or images. */
+function compact(r: SampleRecord): SampleRecord {
+  const rec: SampleRecord = { key: r.key, model: r.model, suite: r.suite, sampleId: r.sampleId, repeat: r.repeat, scores: r.scores, finishedAt: r.finishedAt };
+  const cluster = r.meta && (r.meta.imageId ?? r.meta.image_id ?? r.meta.image);
+  if (cluster !== undefined) rec.meta = { imageId: cluster };
+  if (r.error) rec.error = { code: r.error.code, message: r.error.message.slice(0, 200), retryable: r.error.retryable };
+  return rec;
+}
+
+/**
+ * `vlmbench baseline promote`: store a compact baseline (summary, manifest, per-sample scores) meant to
+ * be committed, in the same layout as a run so the gate reads either.
+ */
+export async function promoteBaseline(runDir: string, toDir: string): Promise<{ dir: string; samples: number; bytes: number }> {
+  const run = await loadRun(runDir);
+  await mkdir(toDir, { recursive: true });
+  const samples = run.samples.map(compact).map((s) => `${JSON.stringify(s)}\n`).join('');
+  const { config: _config, ...manifest } = run.manifest;
+  const files: Array<[string, string]> = [
+    [RUN_FILES.samples, samples],
+    [RUN_FILES.summary, `${JSON.stringify(run.summary, null, 2)}\n`],
+    [RUN_FILES.manifest, `${JSON.stringify({ ...manifest, promotedFrom: path.basename(run.dir), promotedAt: new Date().toISOString() }, null, 2)}\n`],
+  ];
+  let bytes = 0;
+  for (const [name, text] of files) { await writeFile(path.join(toDir, name), text); bytes += Buffer.byteLength(text); }
+  return { dir: toDir, samples: run.samples.length, bytes };
+}

@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+
+/**
+ * Gate policy (configs/gate.yaml). Drops and floors are in the units the metric has in summary.json.
+ * A benchmark FAILS when it is below its floor, or when it dropped by more than max_drop AND the
+ * one-sided paired test is significant after Holm correction (serving.md §11.4).
+ */
+export const BenchmarkPolicy = z.strictObject({
+  /** Metric key; default: the suite's headline. */
+  metric: z.string().optional(),
+  floor: z.number().nullable().default(null),
+  max_drop: z.number().min(0).default(0.01),
+  /** Metadata field whose value groups samples (several questions per image): resample by it. */
+  cluster_by: z.string().optional(),
+  test: z.enum(['auto', 'mcnemar', 'paired_bootstrap']).default('auto'),
+  report_only: z.boolean().default(false),
+});
+
+export const PerfGate = z.strictObject({
+  metric: z.string(),
+  /** For lower-is-better metrics: current ≤ base × (1 + max_rel_increase) + abs_slack. */
+  max_rel_increase: z.number().min(0).optional(),
+  /** For higher-is-better metrics: current ≥ base × (1 − max_rel_decrease). */
+  max_rel_decrease: z.number().min(0).optional(),
+  abs_slack: z.number().min(0).default(0),
+});
+
+export const GatePolicy = z.strictObject({
+  alpha: z.number().gt(0).lt(1).default(0.05),
+  /** What must match between baseline and current, or the gate is inconclusive (exit 2). */
+  require_same: z.array(z.enum(['dataset', 'template', 'config'])).default(['dataset', 'template', 'config']),
+  /** Share of errored samples above which a benchmark is inconclusive. */
+  max_error_rate: z.number().min(0).max(1).default(0.05),
+  bootstrap: z.strictObject({ iterations: z.int().positive().default(2000), seed: z.int().default(0) }).default({ iterations: 2000, seed: 0 }),
+  accuracy: z.strictObject({
+    default: BenchmarkPolicy.default(BenchmarkPolicy.parse({})),
+    benchmarks: z.record(z.string(), BenchmarkPolicy.partial()).default({}),
+  }).default({ default: BenchmarkPolicy.parse({}), benchmarks: {} }),
+  perf: z.strictObject({
+    require_same_hardware: z.boolean().default(true),
+    gates: z.array(PerfGate).default([]),
+  }).default({ require_same_hardware: true, gates: [] }),
+});
+
+export type BenchmarkPolicy = z.infer<typeof BenchmarkPolicy>;
+export type GatePolicy = z.infer<typeof GatePolicy>;
+
+export const DEFAULT_POLICY: GatePolicy = GatePolicy.parse({});
+
+export function policyFor(policy: GatePolicy, suite: string): BenchmarkPolicy {
+  return { ...policy.accuracy.default, ...policy.accuracy.benchmarks[suite] } as BenchmarkPolicy;
+}
+
+export async function loadPolicy(file: string | undefined): Promise<GatePolicy> {
+  if (!file) return DEFAULT_POLICY;
+  let raw: unknown;
+  try {
+    raw = parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read gate policy: ${(err as Error).message.split('\n')[0]}`, { file, cause: err });
+  }
+  const parsed = GatePolicy.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(issue.message, { file, field: issue.path.join('.') || '(top level)' });
+  }
+  return parsed.data;
+}
