@@ -7,6 +7,7 @@ const SUITE_MODULES: Record<string, string> = {
   conversation: '../../suites/llava-bench/index.ts',
   detail: '../../suites/llava-bench/index.ts',
   reasoning: '../../suites/llava-bench/index.ts',
+  'llava-bench': '../../suites/llava-bench/index.ts',
   scienceqa: '../../suites/scienceqa/index.ts',
   ocr: '../../suites/ocr/index.ts',
   textvqa: '../../suites/ocr/index.ts',

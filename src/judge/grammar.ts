@@ -1,0 +1,12 @@
+/**
+ * GBNF for a local judge: the first line is exactly two integer scores 1–10 separated by one space
+ * (what both parsers accept), then a newline and a bounded explanation without control characters.
+ * The bound ends generation even on a model that never emits EOS.
+ */
+export function judgeGrammar(maxExplanationChars = 400): string {
+  return [
+    'root ::= score " " score "\\n" explanation',
+    'score ::= [1-9] | "10"',
+    `explanation ::= [^\\x00-\\x08\\x0b-\\x1f]{1,${maxExplanationChars}}`,
+  ].join('\n');
+}
