@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DatasetError } from '../../src/core/errors.ts';
+
+/**
+ * Dataset file helpers shared by the ScienceQA and OCR suites: a bad file or image becomes a
+ * DatasetError value naming the file, for the loader to record per sample.
+ */
+
+/** Resolve `name` inside `folder`; a path that escapes the folder (`../`, absolute) is refused. */
+export function resolveInside(folder: string, name: string, file: string, field: string): string | DatasetError {
+  const root = path.resolve(folder);
+  const p = path.resolve(root, name);
+  if (path.isAbsolute(name) || (p !== root && !p.startsWith(root + path.sep))) {
+    return new DatasetError(`image path "${name}" escapes the dataset folder`, {
+      file, field, hint: 'image paths must be relative to the dataset folder and stay inside it',
+    });
+  }
+  return p;
+}
+
+/**
+ * Check that an image exists and that sharp can read its header (format and size). A file that is not
+ * an image at all fails here; one truncated after a valid header fails later, in the backend.
+ */
+export async function checkImage(p: string, field: string): Promise<DatasetError | undefined> {
+  if (!existsSync(p)) return new DatasetError(`image not found: ${p}`, { file: p, field, hint: 'check the images folder of the dataset' });
+  try {
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(p).metadata();
+    if (!meta.width || !meta.height) throw new Error('no image size in header');
+    return undefined;
+  } catch (err) {
+    return new DatasetError(`image cannot be decoded: ${(err as Error).message}`, { file: p, field, cause: err, hint: 'replace the file with the official download' });
+  }
+}
+
+/** Check many images with bounded concurrency; returns the error per path (undefined = fine). */
+export async function checkImages(paths: readonly string[], field: string, concurrency = 8): Promise<Map<string, DatasetError | undefined>> {
+  const unique = [...new Set(paths)];
+  const out = new Map<string, DatasetError | undefined>();
+  let next = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const p = unique[next++]!;
+      out.set(p, await checkImage(p, field));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, worker));
+  return out;
+}
+
+/** Read a whole-file JSON document; a missing or malformed file is a DatasetError for the whole set. */
+export async function readJsonFile(file: string, hint: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new DatasetError(`cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file, cause: err, hint });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new DatasetError(`${path.basename(file)} is not valid JSON: ${(err as Error).message}`, { file, cause: err, hint });
+  }
+}
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One JSONL line: its object, or the DatasetError that names file and line. Blank lines are skipped. */
+export type JsonlEntry = { line: number; value: Record<string, unknown> } | { line: number; error: DatasetError };
+
+export async function readJsonlFile(file: string, hint: string): Promise<JsonlEntry[]> {
+  const text = String(await readJsonText(file, hint));
+  const out: JsonlEntry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') return;
+    try {
+      const value: unknown = JSON.parse(raw);
+      out.push(isRecord(value) ? { line, value } : { line, error: new DatasetError(`line ${line} is not a JSON object`, { file, line }) });
+    } catch (err) {
+      out.push({ line, error: new DatasetError(`line ${line} is not valid JSON: ${(err as Error).message}`, { file, line, cause: err, hint: 'each line must be one JSON object' }) });
+    }
+  });
+  return out;
+}
+
+async function readJsonText(file: string, hint: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new DatasetError(`cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file, cause: err, hint });
+  }
+}

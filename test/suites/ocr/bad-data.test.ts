@@ -1,0 +1,82 @@
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureOcrSample } from '../../../src/fixtures/datasets/ocr.ts';
+import { ocrSuite, type OcrOptions } from '../../../suites/ocr/suite.ts';
+import { ctxFor, docs, errorsOf, tmp } from '../scienceqa/helpers.ts';
+
+const opts = (o: Partial<OcrOptions> = {}): OcrOptions => ({
+  format: 'auto', textvqaQuestions: 'auto', ocrbenchVersion: 'ocrbench', ocrbenchSuffix: false, anlsVariant: 'lmms-eval', bootstrapIterations: 500, ...o,
+});
+const ocr = ocrSuite('ocr', 'all');
+
+async function copyOfSample(): Promise<string> {
+  const src = await ensureOcrSample(tmp('ocr-src-'));
+  const dst = path.join(tmp('ocr-bad-'), 'ocr');
+  cpSync(src, dst, { recursive: true });
+  return dst;
+}
+const readJson = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as never;
+
+describe('ocr bad data: each problem is a per-sample error naming the file; the suite continues', () => {
+  it('TextVQA: malformed JSONL line, missing image, undecodable image, escaping image path, too few answers', async () => {
+    const dir = await copyOfSample();
+    const qfile = path.join(dir, 'llava_textvqa_val_v051_ocr.jsonl');
+    const lines = readFileSync(qfile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { image: string; question_id: number });
+    lines[1]!.image = '../../../../etc/hostname.jpg';
+    writeFileSync(qfile, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    appendFileSync(qfile, '{"question_id": 1, "text": \n');
+    rmSync(path.join(dir, 'train_images', lines[2]!.image));
+    writeFileSync(path.join(dir, 'train_images', lines[3]!.image), Buffer.from('JFIF but not really'));
+    const loaded = await ocr.load(ctxFor(dir, opts({ format: 'textvqa' })));
+    const errs = Object.fromEntries(errorsOf(loaded).map((e) => [e.id, e.error]));
+    expect(errs[`textvqa-${lines[1]!.question_id}`]).toMatchObject({ code: 'E_DATASET', file: qfile, field: 'image' });
+    expect(errs[`textvqa-${lines[1]!.question_id}`]!.message).toMatch(/escapes the dataset folder/);
+    expect(errs[`textvqa-${lines[2]!.question_id}`]).toMatchObject({ file: path.join(dir, 'train_images', lines[2]!.image) });
+    expect(errs[`textvqa-${lines[2]!.question_id}`]!.message).toMatch(/image not found/);
+    expect(errs[`textvqa-${lines[3]!.question_id}`]!.message).toMatch(/cannot be decoded/);
+    const badLine = errorsOf(loaded).find((e) => e.id === `textvqa-line${lines.length + 1}`);
+    expect(badLine?.error).toMatchObject({ file: qfile });
+    expect(badLine?.error.message).toMatch(new RegExp(`line ${lines.length + 1} is not valid JSON`));
+    // lines[3] and lines[4] ask about the same (now undecodable) image: both fail.
+    expect(lines[4]!.image).toBe(lines[3]!.image);
+    expect(errs[`textvqa-${lines[4]!.question_id}`]!.message).toMatch(/cannot be decoded/);
+    expect(docs(loaded).length).toBe(lines.length - 4);
+
+    const ann = path.join(dir, 'TextVQA_0.5.1_val.json');
+    const root = readJson(ann) as { data: { answers: unknown }[] };
+    root.data[0]!.answers = ['stop'];
+    writeFileSync(ann, JSON.stringify(root));
+    const plain = await ocr.load(ctxFor(dir, opts({ format: 'textvqa', textvqaQuestions: 'plain' })));
+    expect(errorsOf(plain).find((e) => e.error.field === 'data[0].answers')?.error.message).toMatch(/ten strings/);
+  });
+
+  it('OCRBench: wrong field types and unknown types; DocVQA: escaping path and missing answers', async () => {
+    const dir = await copyOfSample();
+    const obFile = path.join(dir, 'OCRBench.json');
+    const items = readJson(obFile) as Record<string, unknown>[];
+    items[0]!.answers = 42;
+    items[1]!.type = 'Poetry Recognition';
+    items[2]!.image_path = '/etc/passwd';
+    writeFileSync(obFile, JSON.stringify(items));
+    const dvFile = path.join(dir, 'val_v1.0.json');
+    const dv = readJson(dvFile) as { data: Record<string, unknown>[] };
+    dv.data[0]!.image = '../outside.png';
+    delete dv.data[1]!.answers;
+    writeFileSync(dvFile, JSON.stringify(dv));
+    const loaded = await ocr.load(ctxFor(dir, opts()));
+    const fields = errorsOf(loaded).map((e) => [e.error.file, e.error.field]);
+    expect(fields).toEqual(expect.arrayContaining([
+      [obFile, '[0].answers'], [obFile, '[1].type'], [obFile, '[2].image_path'], [dvFile, 'data[0].image'], [dvFile, 'data[1].answers'],
+    ]));
+    expect(errorsOf(loaded).length).toBe(5);
+    expect(docs(loaded).length).toBe(30 - 5);
+  });
+
+  it('a folder with no OCR layout is refused with a hint', async () => {
+    await expect(ocr.load(ctxFor(tmp('ocr-empty-'), opts()))).rejects.toThrow(/not an OCR dataset folder/);
+    const dir = await copyOfSample();
+    rmSync(path.join(dir, 'OCRBench.json'));
+    await expect(ocr.load(ctxFor(dir, opts({ format: 'ocrbench' })))).rejects.toThrow(/no OCRBench\.json/);
+  });
+});
