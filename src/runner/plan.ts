@@ -76,7 +76,9 @@ async function checkFamilies(config: Config, file: string): Promise<void> {
   config.models.forEach((m, i) => {
     try {
       const fam = getFamily(m.family);
-      if (m.template && !fam.templates.includes(m.template)) {
+      // `chat_template` defers to the model folder's own Jinja template (ONNX exports).
+      const folderTemplate = m.template === 'chat_template' && m.backend.type === 'onnx';
+      if (m.template && !folderTemplate && !fam.templates.includes(m.template)) {
         throw new ConfigError(`template '${m.template}' is not one family ${m.family} uses`, { hint: `use one of: ${fam.templates.join(', ')}` });
       }
     } catch (err) {
