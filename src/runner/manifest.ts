@@ -30,8 +30,15 @@ function modelFiles(m: ModelConfig): string[] {
   }
 }
 
-/** Hash of the prompt each model's family/template renders for a canonical conversation. */
+/**
+ * Hash of the prompt each model's family/template renders for a canonical conversation. A template the
+ * family cannot render here (`chat_template`: the model folder's own) is hashed from the folder's file.
+ */
 async function templateHash(m: ModelConfig): Promise<string> {
+  if (m.template === 'chat_template' && m.backend.type === 'onnx') {
+    const text = await readFile(path.join(m.backend.dir, 'tokenizer_config.json'), 'utf8').catch(() => '');
+    return sha256(`chat_template\0${text}`).slice(0, 16);
+  }
   const { getFamily } = await import('../families/index.ts');
   const { prompt, stop } = getFamily(m.family).renderPrompt(
     [{ role: 'user', content: [{ type: 'image', image: { kind: 'path', path: 'x.png' } }, { type: 'text', text: 'Q' }] }],
