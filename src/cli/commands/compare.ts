@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compareMany } from '../../compare/compare.ts';
+import { renderComparisonHtml } from '../../compare/render-html.ts';
+import { renderComparisonMarkdown } from '../../compare/render-md.ts';
+import { renderComparisonText } from '../../compare/render-text.ts';
+import { UsageError } from '../../core/errors.ts';
+import { resolvePublished } from '../../report/published.ts';
+import { loadRun } from '../../results/files.ts';
+import { defineCommand, parseCommandArgs, print } from '../command.ts';
+
+const FORMATS = ['text', 'md', 'html'] as const;
+
+export const compareCommand = defineCommand({
+  name: 'compare',
+  summary: 'compare runs side by side: deltas, paired significance, flipped samples, radar overlay',
+  help: `Usage: vlmbench compare <baseline-run-dir> <run-dir> [<run-dir>...] [--format text|md|html] [--out FILE]
+
+The first run is the baseline; every other run is compared with it, model by model (same id, or the
+single model of each run). Per benchmark: every metric's delta, a paired test on the headline per-sample
+scores (exact McNemar for right/wrong items, paired bootstrap for graded scores), Holm's adjustment
+across benchmarks, and the samples that flipped.
+
+Options:
+  --format F        text (default, terminal table), md (Markdown for CI pages), html (self-contained page
+                    with the radar overlay)
+  --out FILE        write to FILE instead of stdout (html default: reports/compare-<baseline>-vs-<run>.html)
+  --iterations N    paired bootstrap resamples (default 2000)
+  --seed N          bootstrap seed (default 0)
+  --published FILE  published scores to overlay in html (repeatable; default the LLaVA-family file)
+  --no-published    leave published scores out of html
+
+Examples:
+  vlmbench compare results/baseline results/today
+  vlmbench compare results/gguf-q4 results/onnx-fp16 --format md --out compare.md`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
+      iterations: { type: 'string' },
+      seed: { type: 'string' },
+      published: { type: 'string', multiple: true },
+      'no-published': { type: 'boolean' },
+    });
+    const format = values.format as (typeof FORMATS)[number];
+    if (!FORMATS.includes(format)) throw new UsageError(`unknown --format '${values.format}'`, { field: '--format', hint: `use one of ${FORMATS.join(', ')}` });
+    if (positionals.length < 2) throw new UsageError('compare needs a baseline run directory and at least one other', { hint: 'vlmbench compare results/<baseline> results/<run>' });
+    const int = (v: string | undefined, name: string) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer`, { field: `--${name}` });
+      return n;
+    };
+    const resolve = (p: string) => path.resolve(io.cwd, p);
+    const runs = await Promise.all(positionals.map((d) => loadRun(resolve(d))));
+    const comparisons = compareMany(runs, { iterations: int(values.iterations, 'iterations'), seed: int(values.seed, 'seed') });
+    let out = values.out ? resolve(values.out) : undefined;
+    let text: string;
+    if (format === 'html') {
+      text = await renderComparisonHtml(runs, comparisons, { published: values['no-published'] ? [] : values.published?.map((f) => resolvePublished(f, io.cwd)) });
+      out ??= path.join(io.cwd, 'reports', `compare-${runs[0]!.summary.runId}-vs-${runs[runs.length - 1]!.summary.runId}.html`.replace(/[^A-Za-z0-9._-]+/g, '_'));
+    } else {
+      text = format === 'md' ? renderComparisonMarkdown(comparisons) : renderComparisonText(comparisons);
+    }
+    if (out) {
+      await mkdir(path.dirname(out), { recursive: true });
+      await writeFile(out, text);
+      print(io.stdout, out);
+    } else {
+      print(io.stdout, text);
+    }
+    return 0;
+  },
+});
+
+export default compareCommand;

@@ -1,0 +1,5 @@
+export * from './pair.ts';
+export * from './compare.ts';
+export { renderComparisonText } from './render-text.ts';
+export { renderComparisonMarkdown } from './render-md.ts';
+export { renderComparisonHtml, comparisonSections } from './render-html.ts';

@@ -1,0 +1,34 @@
+import type { RunComparison } from './compare.ts';
+import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from './format.ts';
+
+const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'p', 'pHolm', 'flips', 'verdict'];
+
+function clip(s: string, max: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** Terminal table with aligned columns, then the first flipped samples of each benchmark. */
+export function renderComparisonText(comparisons: readonly RunComparison[], opts: { flips?: number } = {}): string {
+  const out: string[] = [];
+  for (const c of comparisons) {
+    const rows = comparisonRows(c);
+    const cells = [COLUMNS.map((k) => ROW_HEAD[k]), ...rows.map((r) => COLUMNS.map((k) => r[k]))];
+    const widths = COLUMNS.map((_, i) => Math.max(...cells.map((r) => [...r[i]!].length)));
+    out.push(title(c), '');
+    cells.forEach((r, ri) => {
+      out.push(r.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd());
+      if (ri === 0) out.push(widths.map((w) => '─'.repeat(w)).join('  '));
+    });
+    out.push('', footnote(c));
+    const shown = opts.flips ?? 3;
+    for (const s of c.suites) {
+      if (s.worse.length === 0 && s.better.length === 0) continue;
+      out.push('', `${s.suite} (${s.baselineModel === s.currentModel ? s.currentModel : `${s.baselineModel} → ${s.currentModel}`}): ${s.worseCount} worse, ${s.betterCount} better`);
+      for (const f of s.worse.slice(0, shown)) out.push(`  ▼ ${f.sampleId}: ${f.baseline} → ${f.current}  ${clip(f.currentOutput ?? '', 60)}`);
+      for (const f of s.better.slice(0, shown)) out.push(`  ▲ ${f.sampleId}: ${f.baseline} → ${f.current}  ${clip(f.currentOutput ?? '', 60)}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,71 @@
+import type { SuiteSummary } from '../core/record.ts';
+import type { LoadedRun } from '../results/files.ts';
+import { axisForSuite, EXTRA_AXIS_NAMES, NON_PERCENT_AXES, orderAxes } from './radar/axes.ts';
+import type { RadarSeries } from './radar/data.ts';
+
+/** One model inside one run: the unit a report draws as a series. */
+export interface ModelSeries {
+  run: LoadedRun;
+  model: string;
+  /** Display name: the model id, suffixed with the run id when several runs share model ids. */
+  name: string;
+}
+
+export function modelSeries(runs: readonly LoadedRun[]): ModelSeries[] {
+  const all = runs.flatMap((run) => {
+    const ids = new Set([...run.manifest.models.map((m) => m.id), ...run.summary.results.map((r) => r.model)]);
+    return [...ids].map((model) => ({ run, model }));
+  });
+  const counts = new Map<string, number>();
+  for (const s of all) counts.set(s.model, (counts.get(s.model) ?? 0) + 1);
+  return all.map((s) => ({ ...s, name: (counts.get(s.model) ?? 0) > 1 ? `${s.model} · ${s.run.summary.runId}` : s.model }));
+}
+
+/** Performance suites (latency-like headline) are not radar material. */
+export function isPerfSummary(s: SuiteSummary): boolean {
+  if (s.suite === 'latency' || s.suite === 'throughput') return true;
+  const head = s.headline ? s.metrics[s.headline] : undefined;
+  return head?.better === 'lower';
+}
+
+/**
+ * Headline value on the published scale. Suites that declare a unit ('%', 'ANLS×100', 'points') are
+ * taken as they are; a unitless value in [0, 1] is a fraction and becomes a percentage so measured and
+ * published series share an axis; MME-like axes keep their raw scale.
+ */
+export function headlineValue(s: SuiteSummary, axis?: string): number | null {
+  const m = s.headline ? s.metrics[s.headline] : undefined;
+  if (!m || typeof m.value !== 'number' || !Number.isFinite(m.value)) return null;
+  if ((axis && NON_PERCENT_AXES.has(axis)) || m.unit) return m.value;
+  return Math.abs(m.value) <= 1 ? m.value * 100 : m.value;
+}
+
+/** Axis a suite is drawn on: its LLaVA-1.5 figure axis when mapped, else the suite id itself. */
+export function radarAxisOf(suite: string): string {
+  return axisForSuite(suite) ?? EXTRA_AXIS_NAMES[suite.toLowerCase()] ?? suite;
+}
+
+/**
+ * Measured radar series: one per model series, headline of each quality suite on its axis. Suites that
+ * share an axis (LLaVA-Bench's three categories) are combined as an n-weighted mean.
+ */
+export function measuredRadar(series: readonly ModelSeries[]): { axes: string[]; series: RadarSeries[] } {
+  const axisNames: string[] = [];
+  const out = series.map((s) => {
+    const acc = new Map<string, { sum: number; n: number }>();
+    for (const r of s.run.summary.results) {
+      if (r.model !== s.model || isPerfSummary(r)) continue;
+      const axis = radarAxisOf(r.suite);
+      const v = headlineValue(r, axis);
+      axisNames.push(axis);
+      if (v === null) continue;
+      const w = Math.max(1, r.metrics[r.headline!]?.n ?? 1);
+      const a = acc.get(axis) ?? { sum: 0, n: 0 };
+      acc.set(axis, { sum: a.sum + v * w, n: a.n + w });
+    }
+    const values: Record<string, number> = {};
+    for (const [axis, a] of acc) values[axis] = a.sum / a.n;
+    return { name: s.name, kind: 'measured' as const, values };
+  });
+  return { axes: orderAxes(axisNames), series: out };
+}

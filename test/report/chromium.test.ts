@@ -1,0 +1,106 @@
+/**
+ * A real headless Chromium (Debian's /usr/bin/chromium, never a downloaded browser) opens a generated
+ * report over file://: no console errors, the radar is visible, hostile answers show as text and run
+ * nothing. Saves test-artifacts/report.png.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRunReport } from '../../src/report/index.ts';
+import { writeRunFixture } from '../helpers/run-fixture.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
+const ARTIFACTS = path.resolve(import.meta.dirname, '..', '..', 'test-artifacts');
+
+/**
+ * The page's document, typed just enough for these checks (the project compiles without the DOM lib).
+ * Page functions must be self-contained (Playwright serialises them) and passed as functions: the
+ * report's CSP forbids string eval.
+ */
+interface MiniDocument {
+  querySelectorAll(sel: string): { length: number };
+  getElementById(id: string): { textContent: string | null } | null;
+}
+type PageGlobal = { document: MiniDocument; __pwned?: unknown };
+
+let tmp: string;
+let report: string;
+let profile: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-chromium-'));
+  profile = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-chromium-profile-'));
+  const fx = await writeRunFixture({
+    dir: path.join(tmp, 'run-xss'), models: ['tiny-gguf', 'tiny-onnx'],
+    suites: ['scienceqa', 'ocr', 'pope', 'conversation', 'latency'], samplesPerSuite: 30, imagesPerSuite: 3,
+    mutate: (r) => (r.sampleId === 'scienceqa-0'
+      ? { ...r, output: `answer ${HOSTILE}`, reference: HOSTILE, input: { text: `question ${HOSTILE}`, images: [`${HOSTILE}.jpg`] } }
+      : r),
+  });
+  report = await writeRunReport(fx.dir);
+}, 60_000);
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+  await rm(profile, { recursive: true, force: true });
+});
+
+describe('report in headless Chromium', () => {
+  it('renders without errors, shows the radar, and treats hostile text as text', async () => {
+    const { chromium } = await import('playwright-core');
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+      page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+      page.on('request', (req) => { if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) problems.push(`request: ${req.url()}`); });
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      await page.goto(pathToFileURL(report).href);
+      await page.waitForSelector('html[data-samples-ready]');
+
+      // the measured radar is on screen with its axes
+      const radar = page.locator('#chart-radar-measured svg');
+      await expect(radar.isVisible()).resolves.toBe(true);
+      const box = await radar.boundingBox();
+      expect(box!.width).toBeGreaterThan(300);
+      expect(box!.height).toBeGreaterThan(300);
+      await expect(page.locator('#chart-radar-measured text', { hasText: 'SQA-IMG' }).count()).resolves.toBeGreaterThan(0);
+
+      // filter to the hostile sample: it shows as literal text, and nothing ran
+      await page.fill('#f-text', 'window.__pwned');
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobal).document.querySelectorAll('#samples-body tr').length === 2);
+      const cells = await page.locator('#samples-body tr').first().locator('td').allInnerTexts();
+      expect(cells.join('\n')).toContain(`answer ${HOSTILE}`);
+      expect(cells.join('\n')).toContain(HOSTILE);
+      await expect(page.locator('#samples-body img[src="x"]').count()).resolves.toBe(0);
+      expect(await page.evaluate(() => typeof (globalThis as unknown as PageGlobal).__pwned)).toBe('undefined');
+
+      // filters work on the full set: model × verdict
+      await page.fill('#f-text', '');
+      await page.selectOption('#f-model', { label: 'tiny-onnx' });
+      await page.selectOption('#f-verdict', { label: 'error' });
+      await page.waitForFunction(() => /^\d+ of/.test((globalThis as unknown as PageGlobal).document.getElementById('samples-count')?.textContent ?? ''));
+      const count = await page.locator('#samples-count').innerText();
+      expect(Number(count.split(' ')[0])).toBeGreaterThan(0);
+      await page.selectOption('#f-verdict', { label: 'all' });
+
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.locator('#overview').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'report.png'), fullPage: false });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
