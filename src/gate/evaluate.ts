@@ -1,7 +1,7 @@
 import type { SampleRecord, SuiteSummary } from '../core/record.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import { holm, mcnemarRegression, pairedBootstrap } from '../scoring/stats.ts';
-import { discordant, isBinary, pairScores } from './pairing.ts';
+import { discordant, pairScores } from './pairing.ts';
 import { policyFor, type GatePolicy } from './policy.ts';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error' | 'skipped';
@@ -121,7 +121,7 @@ function dropCheck(base: GateRun, cur: GateRun, br: SuiteSummary, cr: SuiteSumma
   // Per-sample scores may be on another scale than the summary value (0/1 vs percent).
   const meanBase = pairs.baseline.reduce((a, b) => a + b, 0) / pairs.baseline.length;
   const scale = meanBase !== 0 && Number.isFinite(bv / meanBase) && bv !== 0 ? bv / meanBase : 1;
-  const useMcnemar = test === 'mcnemar' || (test === 'auto' && isBinary(pairs) && !clusterBy);
+  const useMcnemar = test === 'mcnemar' || (test === 'auto' && pairs.binary && !clusterBy);
   const boot = pairedBootstrap(pairs.baseline, pairs.current, { ...policy.bootstrap, clusters: pairs.clusters });
   const ci: [number, number] = [boot.ci[0] * scale, boot.ci[1] * scale];
   if (useMcnemar) {
