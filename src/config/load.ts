@@ -125,7 +125,7 @@ function resolvePaths(config: Config, base: string): Config {
       rules: resolveFrom(base, config.judge.rules),
       cacheDir: resolveFrom(base, config.judge.cacheDir),
     },
-    report: { ...config.report, out: resolveFrom(base, config.report.out), published: config.report.published.map((p) => resolveFrom(base, p)!) },
+    report: { ...config.report, out: resolveFrom(base, config.report.out), published: config.report.published.map((p) => (/^[\w.-]+$/.test(p) && !/\.ya?ml$/.test(p) ? p : resolveFrom(base, p)!)) },
   };
 }
 

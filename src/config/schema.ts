@@ -78,8 +78,8 @@ export const RunConfig = z.strictObject({
 export const ReportConfig = z.strictObject({
   enabled: z.boolean().default(true),
   out: z.string().optional(),
-  /** Published reference series to overlay (configs/published/*.yaml). */
-  published: z.array(z.string()).default([]),
+  /** Published reference scores to overlay: bundled names (llava-family) or YAML paths; [] for none. */
+  published: z.array(z.string()).default(['llava-family']),
 });
 
 export const Config = z.strictObject({

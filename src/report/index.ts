@@ -141,10 +141,9 @@ export async function writeReport(runDirs: readonly string[], opts: ReportOption
 
 /**
  * Called by the runner at the end of every run. Returns the HTML path (default <runDir>/report.html).
- * `published` lists published-score files (paths or bundled names such as 'llava-family'); when it is
- * empty or absent the bundled LLaVA-family file is overlaid, so every run report (the quickstart's
- * included) shows the paper-style comparison.
+ * `published` lists published-score files (paths or bundled names such as 'llava-family'); absent means
+ * the bundled LLaVA-family file (the config default too), an empty list means no overlay.
  */
 export async function writeRunReport(runDir: string, opts: { out?: string; published?: string[] } = {}): Promise<string> {
-  return writeReport([runDir], { out: opts.out, published: opts.published?.length ? opts.published : undefined });
+  return writeReport([runDir], { out: opts.out, published: opts.published });
 }

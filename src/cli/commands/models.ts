@@ -3,9 +3,10 @@ import { defineCommand, print, type Command } from '../command.ts';
 import { modelsInspectCommand } from './models-inspect.ts';
 import { modelsPromptCommand } from './models-prompt.ts';
 import { modelsTokensCommand } from './models-tokens.ts';
+import { modelsMakeFixturesCommand } from './models-make-fixtures.ts';
 
 /** `vlmbench models <sub>`; other modules append to this list (e.g. make-fixtures). */
-export const MODELS_SUBCOMMANDS: Command[] = [modelsPromptCommand, modelsTokensCommand, modelsInspectCommand];
+export const MODELS_SUBCOMMANDS: Command[] = [modelsPromptCommand, modelsTokensCommand, modelsInspectCommand, modelsMakeFixturesCommand];
 
 function help(): string {
   const width = Math.max(...MODELS_SUBCOMMANDS.map((c) => c.name.length));
