@@ -1,0 +1,101 @@
+import { now } from '../../src/core/backend.ts';
+import { BackendError } from '../../src/core/errors.ts';
+import { httpStatusError, networkError, type HttpErrorContext } from './errors.ts';
+import { createSseParser, type SseEvent } from './sse.ts';
+import type { Endpoint, Transport } from './transport.ts';
+
+/**
+ * One HTTP exchange with timing: the clock starts right before the request is handed to the socket
+ * pool, every network chunk is stamped on arrival (before parsing), and failures become typed errors.
+ */
+
+export interface ExchangeContext {
+  transport: Transport;
+  /** Static headers (content-type, authorization). */
+  headers: Record<string, string>;
+  timeoutMs: number;
+  secrets: readonly string[];
+}
+
+export interface Clock {
+  /** performance.now() at send. */
+  t0: number;
+  /** Epoch ms at send, for the journal. */
+  startedAt: number;
+}
+
+function joinPath(ep: Endpoint, path: string): string {
+  return `${ep.basePath}${path}`;
+}
+
+async function send(ctx: ExchangeContext, path: string, body: string, signal: AbortSignal,
+  consume: (res: Awaited<ReturnType<Endpoint['pool']['request']>>, clock: Clock, errCtx: HttpErrorContext) => Promise<void>): Promise<Clock> {
+  const ep = ctx.transport.acquire();
+  const p = joinPath(ep, path);
+  const errCtx: HttpErrorContext = { url: `${ep.url.replace(/\/+$/, '')}${path}`, secrets: ctx.secrets };
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const combined = AbortSignal.any([signal, timeout]);
+  const clock: Clock = { t0: now(), startedAt: Date.now() };
+  try {
+    if (combined.aborted) throw combined.reason;
+    const res = await ep.pool.request({ path: p, method: 'POST', headers: ctx.headers, body, signal: combined });
+    await consume(res, clock, errCtx);
+    return clock;
+  } catch (err) {
+    throw networkError(err, { ...errCtx, timedOut: timeout.aborted && !signal.aborted, aborted: signal.aborted, timeoutMs: ctx.timeoutMs });
+  } finally {
+    ctx.transport.release(ep);
+  }
+}
+
+async function failOnStatus(res: Awaited<ReturnType<Endpoint['pool']['request']>>, errCtx: HttpErrorContext): Promise<void> {
+  if (res.statusCode >= 200 && res.statusCode < 300) return;
+  const text = await res.body.text().catch(() => '');
+  throw httpStatusError(res.statusCode, text, res.headers['retry-after'], errCtx);
+}
+
+/** POST and read an SSE response; `onEvent` gets each event with its chunk's arrival time (ms since send). */
+export async function postSse(ctx: ExchangeContext, path: string, body: string, signal: AbortSignal,
+  onEvent: (e: SseEvent, atMs: number, errCtx: HttpErrorContext) => void): Promise<Clock & { closeMs: number; url: string }> {
+  let closeMs = 0;
+  let url = '';
+  const clock = await send(ctx, path, body, signal, async (res, c, errCtx) => {
+    await failOnStatus(res, errCtx);
+    const ctype = String(res.headers['content-type'] ?? '');
+    if (!ctype.includes('text/event-stream')) {
+      const text = await res.body.text();
+      throw new BackendError(`expected an event stream from ${errCtx.url}, got '${ctype || 'no content-type'}': ${text.slice(0, 200)}`, { code: 'E_PARSE' });
+    }
+    const decoder = new TextDecoder();
+    let at = 0;
+    url = errCtx.url;
+    const parser = createSseParser((e) => onEvent(e, at, errCtx));
+    for await (const chunk of res.body) {
+      at = now() - c.t0;
+      parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    }
+    parser.feed(decoder.decode());
+    parser.end();
+    closeMs = now() - c.t0;
+  });
+  return { ...clock, closeMs, url };
+}
+
+/** POST and read one JSON body. */
+export async function postJson(ctx: ExchangeContext, path: string, body: string, signal: AbortSignal): Promise<Clock & { json: unknown; endMs: number; url: string }> {
+  let json: unknown;
+  let endMs = 0;
+  let url = '';
+  const clock = await send(ctx, path, body, signal, async (res, c, errCtx) => {
+    await failOnStatus(res, errCtx);
+    url = errCtx.url;
+    const text = await res.body.text();
+    endMs = now() - c.t0;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new BackendError(`unparseable JSON from ${errCtx.url}: ${text.slice(0, 200)}`, { code: 'E_PARSE', cause: err });
+    }
+  });
+  return { ...clock, json, endMs, url };
+}

@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '../../src/core/errors.ts';
+
+/**
+ * Token counting for servers that report no usage (Triton, or OpenAI servers without
+ * include_usage): the model's own tokenizer.json, special tokens not added (serving.md §8).
+ */
+export interface TokenCounter {
+  count(text: string): number;
+}
+
+export async function loadTokenCounter(path: string, file?: string): Promise<TokenCounter> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read tokenizer ${path}`, {
+      file, field: 'backend.tokenizer', cause: err, hint: 'point tokenizer at the model\'s tokenizer.json',
+    });
+  }
+  const cfgPath = join(dirname(path), 'tokenizer_config.json');
+  const config: unknown = existsSync(cfgPath) ? JSON.parse(readFileSync(cfgPath, 'utf8')) : {};
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const tok = new Tokenizer(json as object, config as object);
+  return { count: (text) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: false }).ids.length) };
+}
+
+/** Rough count when no tokenizer is configured; recorded with source 'estimate'. */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
