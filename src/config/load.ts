@@ -121,7 +121,7 @@ function resolvePaths(config: Config, base: string): Config {
     })),
     judge: config.judge && {
       ...config.judge,
-      model: config.judge.provider === 'llama-cpp' ? resolveFrom(base, config.judge.model)! : config.judge.model,
+      model: config.judge.provider === 'llama-cpp' && !isUri(config.judge.model) ? resolveFrom(base, config.judge.model)! : config.judge.model,
       rules: resolveFrom(base, config.judge.rules),
       cacheDir: resolveFrom(base, config.judge.cacheDir),
     },

@@ -4,7 +4,7 @@ import type { Config, ModelConfig, SuiteConfig } from '../config/schema.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import type { Suite } from '../core/suite.ts';
 import { defaultFixturesDir } from '../fixtures/paths.ts';
-import { resolveFixtureRefs } from '../fixtures/resolve.ts';
+import { isFixtureRef, resolveFixtureRef, resolveFixtureRefs } from '../fixtures/resolve.ts';
 import type { Shard } from './context.ts';
 import { suiteIdOf } from './context.ts';
 import { loadSuite } from './suites.ts';
@@ -116,9 +116,12 @@ export async function planRun(configFile: string, overrides: RunOverrides, env: 
   })));
   const suites: PlannedSuite[] = [];
   for (const [i, s] of config.suites.entries()) suites.push(await planSuite(s, i, loaded.file, fixturesDir));
+  const judge = config.judge && isFixtureRef(config.judge.model)
+    ? { ...config.judge, model: await resolveFixtureRef(config.judge.model, fixturesDir, 'judge.model') }
+    : config.judge;
   const out = overrides.out ? path.resolve(overrides.out) : config.run.out;
   const runId = overrides.runId ?? config.run.id ?? `${config.name}-${timestamp()}`;
   const shardSuffix = overrides.shard && overrides.shard.count > 1 ? `-shard${overrides.shard.index}of${overrides.shard.count}` : '';
   const runDir = resumeDir ? path.resolve(resumeDir) : path.join(out, `${runId}${shardSuffix}`);
-  return { config, configFile: loaded.file, secretPaths: loaded.secretPaths, overrides, runDir, fixturesDir, models, suites };
+  return { config: { ...config, judge }, configFile: loaded.file, secretPaths: loaded.secretPaths, overrides, runDir, fixturesDir, models, suites };
 }

@@ -15,6 +15,7 @@ import { Journal } from './journal.ts';
 import { buildManifest, resumeDifferences, ResumeError, withBackendInfo } from './manifest.ts';
 import { planRun, type PlannedSuite, type RunOverrides, type RunPlan } from './plan.ts';
 import { createScheduler } from './scheduler.ts';
+import { createServedEndpoints } from './served-endpoints.ts';
 import { failureCount, summarizeRun, type SummaryTask } from './summarize.ts';
 
 export interface RunOptions {
@@ -79,42 +80,68 @@ function suiteContext(plan: RunPlan, s: PlannedSuite, services: SuiteServices, l
   };
 }
 
+/** What the execution phase shares across models and suites. */
+interface RunState {
+  plan: RunPlan;
+  opts: RunOptions;
+  journal: Journal;
+  services: SuiteServices;
+  existing: Awaited<ReturnType<typeof readSamples>>;
+  served: ReturnType<typeof createServedEndpoints>;
+  summaryTasks: SummaryTask[];
+  infos: ModelInfo[];
+  stop: AbortSignal;
+  log: (msg: string) => void;
+}
+
 /** Phase 3: every model × suite, one model loaded at a time. */
 async function executeAll(plan: RunPlan, opts: RunOptions, journal: Journal, services: SuiteServices, summaryTasks: SummaryTask[]): Promise<ModelInfo[]> {
   const log = opts.events?.log ?? (() => undefined);
-  const stop = opts.stop ?? new AbortController().signal;
-  const existing = await readSamples(plan.runDir);
-  const infos: ModelInfo[] = [];
-  for (const model of plan.models) {
-    if (stop.aborted) break;
-    const contexts = plan.suites.map((s) => ({ s, ctx: suiteContext(plan, s, services, log) }));
-    let backend: Backend;
-    try {
-      backend = await loadBackend(model, { fixturesDir: plan.fixturesDir, log });
-    } catch (err) {
-      const failure = `model '${model.id}' could not be loaded: ${formatError(err)}`;
-      log(failure);
-      for (const { s, ctx } of contexts) summaryTasks.push({ model: model.id, suite: s, ctx, failure });
-      continue;
+  const state: RunState = {
+    plan, opts, journal, services, summaryTasks, log,
+    existing: await readSamples(plan.runDir),
+    served: createServedEndpoints(plan, log),
+    infos: [],
+    stop: opts.stop ?? new AbortController().signal,
+  };
+  try {
+    for (const model of plan.models) {
+      if (state.stop.aborted) break;
+      await executeModel(state, model);
     }
-    infos.push(backend.info);
-    try {
-      for (const { s, ctx } of contexts) {
-        summaryTasks.push({ model: model.id, suite: s, ctx });
-        if (stop.aborted) break;
-        await executeTask(plan, opts, model, backend, s, ctx, journal, existing, stop);
-      }
-    } finally {
-      await backend.close?.();
-    }
+  } finally {
+    await state.served.close();
   }
-  return infos;
+  return state.infos;
 }
 
-async function executeTask(
-  plan: RunPlan, opts: RunOptions, model: ModelConfig, backend: Backend, s: PlannedSuite,
-  ctx: SuiteContext<unknown>, journal: Journal, existing: Awaited<ReturnType<typeof readSamples>>, stop: AbortSignal,
-): Promise<void> {
+/** Load one model (a load failure fails its tasks, not the run), run each suite, unload. */
+async function executeModel(state: RunState, model: ModelConfig): Promise<void> {
+  const { plan, log } = state;
+  const contexts = plan.suites.map((s) => ({ s, ctx: suiteContext(plan, s, state.services, log) }));
+  let backend: Backend;
+  try {
+    backend = await loadBackend(await state.served.resolve(model), { fixturesDir: plan.fixturesDir, log });
+  } catch (err) {
+    const failure = `model '${model.id}' could not be loaded: ${formatError(err)}`;
+    log(failure);
+    for (const { s, ctx } of contexts) state.summaryTasks.push({ model: model.id, suite: s, ctx, failure });
+    return;
+  }
+  state.infos.push(backend.info);
+  try {
+    for (const { s, ctx } of contexts) {
+      state.summaryTasks.push({ model: model.id, suite: s, ctx });
+      if (state.stop.aborted) break;
+      await executeTask(state, model, backend, s, ctx);
+    }
+  } finally {
+    await backend.close?.();
+  }
+}
+
+async function executeTask(state: RunState, model: ModelConfig, backend: Backend, s: PlannedSuite, ctx: SuiteContext<unknown>): Promise<void> {
+  const { plan, opts } = state;
   const scheduler = createScheduler({
     concurrency: model.concurrency ?? plan.config.run.concurrency,
     retry: plan.config.run.retry,
@@ -124,10 +151,10 @@ async function executeTask(
   const task: TaskContext = {
     suite: s.suite, suiteId: s.id, suiteConfig: s.config, suiteCtx: ctx,
     model: { info: backend.info, family: model.family, template: model.template },
-    backend, scheduler, journal, events: opts.events ?? {}, stop, shard: plan.overrides.shard,
+    backend, scheduler, journal: state.journal, events: opts.events ?? {}, stop: state.stop, shard: plan.overrides.shard,
   };
   if (s.suite.kind === 'quality') return executeQualitySuite(task, s.suite);
-  const done = new Set(existing.filter((r) => r.model === model.id && r.suite === s.id).map((r) => r.sampleId));
+  const done = new Set(state.existing.filter((r) => r.model === model.id && r.suite === s.id).map((r) => r.sampleId));
   return executePerfSuite(task, s.suite, done);
 }
 
