@@ -81,7 +81,7 @@ function driverFor(backend: Backend, concurrency: number): { driver: PerfDriver;
   const records: SampleRecord[] = [];
   const scheduler = createScheduler({ concurrency, retry: RetryConfig.parse({ attempts: 1 }), timeoutMs: 120_000 });
   const driver: PerfDriver = {
-    model: { info: backend.info, family: 'llava-1.5' }, done: new Set(), signal: new AbortController().signal,
+    model: { info: backend.info, family: 'llava-1.5' }, capabilities: backend.capabilities, done: new Set(), signal: new AbortController().signal,
     send: (req, signal) => scheduler.submit(backend, req, { signal }),
     async record(rec) { records.push({ ...rec, key: rec.sampleId, model: backend.info.id, suite: 'bench', finishedAt: new Date().toISOString() }); },
   };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ModelInfo } from './backend.ts';
+import type { BackendCapabilities, ModelInfo } from './backend.ts';
 import type { ErrorRecord } from './errors.ts';
 import type { SampleRecord, ScoreValue, SuiteSummary } from './record.ts';
 import type { ChatMessage, GenParams, VlmRequest } from './request.ts';
@@ -84,6 +84,8 @@ export interface QualitySuite<Doc, Opts> {
 /** Drives a performance suite: it issues its own requests through the scheduler and records them. */
 export interface PerfDriver {
   model: SuiteModel;
+  /** What the backend can do, e.g. whether concurrency means parallel sequences or queueing. */
+  capabilities: BackendCapabilities;
   /** Send one request through the scheduler (retries/timeouts apply); resolves to the result value. */
   send(req: VlmRequest, signal?: AbortSignal): Promise<VlmResult>;
   /** Append a finished record to the journal (the runner fills key/model/suite/finishedAt). */

@@ -1,4 +1,3 @@
-import type { BackendCapabilities } from '../core/backend.ts';
 import type { SampleRecord } from '../core/record.ts';
 import type { PerfDriver } from '../core/suite.ts';
 import { getFamily } from '../families/index.ts';
@@ -13,13 +12,11 @@ export interface BackendShape {
   parallelSequences: number | null;
 }
 
-const LOCAL = new Set(['llama-cpp', 'onnx']);
 
 export function backendShape(driver: PerfDriver): BackendShape {
-  // PerfDriver does not carry capabilities (yet); a runner that adds them is used as is.
-  const caps = (driver as PerfDriver & { capabilities?: BackendCapabilities }).capabilities;
   const type = String(driver.model.info.backend);
-  return { type, parallelSequences: caps?.parallelSequences ?? (LOCAL.has(type) ? 1 : null) };
+  // Remote servers batch on their side; their parallelism is unknown to the client.
+  return { type, parallelSequences: type === 'http' ? null : driver.capabilities.parallelSequences };
 }
 
 /** The family's image-token formula (LLaVA-1.5: 576 whatever the size; 1.6 AnyRes: size-dependent). */

@@ -7,6 +7,7 @@ export async function executePerfSuite(task: TaskContext, suite: PerfSuite<unkno
   const t = { model: task.model.info.id, suite: task.suiteId };
   const driver: PerfDriver = {
     model: task.model,
+    capabilities: task.backend.capabilities,
     done: existingIds,
     signal: task.stop,
     send: (req, signal) => task.scheduler.submit(task.backend, req, { signal, shouldStart: () => !task.stop.aborted }),

@@ -18,6 +18,7 @@ export function makeDriver(backend: Backend, opts: { concurrency: number; family
   });
   const driver: PerfDriver = {
     model: { info: backend.info, family: opts.family ?? 'llava-1.5' },
+    capabilities: backend.capabilities,
     done: new Set(opts.done ?? []),
     signal: controller.signal,
     send: (req, signal) => scheduler.submit(backend, req, { signal }),
