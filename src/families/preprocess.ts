@@ -1,6 +1,7 @@
 import type { ImageSource } from '../core/request.ts';
 import { loadImage } from '../image/load.ts';
-import { centerCrop, divideToTiles, normalizeToCHW, padToSquare, pasteOnCanvas, resizeBicubic, resizeSharpCubic, resizeShortestEdge } from '../image/ops.ts';
+import { centerCrop, divideToTiles, normalizeToCHW, padResizeBicubic, padToSquare, pasteOnCanvas, resizeBicubic, resizeSharpCubic, resizeShortestEdge } from '../image/ops.ts';
+import { createWorkerPool } from '../image/pool.ts';
 import type { RawImage } from '../image/raw.ts';
 import { anyresFor, fixedTokens, resolveVision } from './tokens.ts';
 import type { PreprocessedImage, PreprocessOptions, VisionSpec } from './types.ts';
@@ -37,7 +38,9 @@ export async function preprocessRaw(v: VisionSpec, raw: RawImage, opts: Preproce
     square = centerCrop(await resizeShortestEdge(raw, size, resize), size, size);
   } else if (v.mode === 'pad') {
     // expand2square, then the processor's shortest-edge resize + centre crop: a plain resize on a square.
-    square = await resize(padToSquare(raw, v.padColor ?? [0, 0, 0]), size, size);
+    const color = v.padColor ?? [0, 0, 0];
+    // The exact path pastes virtually (same pixels as padToSquare, without the padded canvas).
+    square = opts.resampler === 'sharp' ? await resize(padToSquare(raw, color), size, size) : padResizeBicubic(raw, color, size, size);
   } else {
     square = await resize(raw, size, size);
   }
@@ -49,4 +52,23 @@ function toTensor(patches: RawImage[], v: VisionSpec, size: number): Pick<Prepro
   const data = new Float32Array(per * patches.length);
   patches.forEach((p, i) => normalizeToCHW(p, v.mean, v.std, data, i * per));
   return { data, shape: [patches.length, 3, size, size] };
+}
+
+/** preprocessFor on worker threads: same output, several images at once on several cores. */
+export interface PreprocessPool {
+  readonly threads: number;
+  preprocess(v: VisionSpec, image: ImageSource, opts?: PreprocessOptions): Promise<PreprocessedImage>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opt-in worker pool for preprocessing (default 2 threads, this kind of machine's cores). With the
+ * WebAssembly resampler, two images in flight on the calling thread already keep 2 cores busy (sharp
+ * decodes on libuv threads), so the pool pays off only when the calling thread has other work or the
+ * per-image JS outgrows the decode (large AnyRes grids). Each call copies the encoded image in and
+ * transfers the tensor out. bench/preprocess.bench.ts measures both.
+ */
+export async function createPreprocessPool(opts: { threads?: number } = {}): Promise<PreprocessPool> {
+  const pool = await createWorkerPool<[VisionSpec, ImageSource, PreprocessOptions], PreprocessedImage>(new URL(import.meta.url), 'preprocessFor', opts);
+  return { threads: pool.threads, preprocess: (v, image, o = {}) => pool.run(v, image, o), close: () => pool.close() };
 }

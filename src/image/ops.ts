@@ -1,5 +1,6 @@
 import { importSharp, rawOptions, type RawImage } from './raw.ts';
-import { resizePilBicubic } from './resample.ts';
+import { resizeCanvasPilBicubic, resizePilBicubic, type Canvas } from './resample.ts';
+import { normalizeSimd, simdKernels } from './simd.ts';
 
 /**
  * One function per preprocessing step, on raw RGB. Geometry follows PIL / Hugging Face image
@@ -33,6 +34,22 @@ export function padToSquare(img: RawImage, color: Rgb): RawImage {
   const { width: w, height: h } = img;
   if (w === h) return img;
   return w > h ? pasteOnCanvas(img, w, w, 0, Math.floor((w - h) / 2), color) : pasteOnCanvas(img, h, h, Math.floor((h - w) / 2), 0, color);
+}
+
+/** The `expand2square` geometry of `img` (what padToSquare builds), for the fused resize. */
+export function squareCanvas(img: RawImage, color: Rgb): Canvas {
+  const { width: w, height: h } = img;
+  const side = Math.max(w, h);
+  return { width: side, height: side, x: Math.floor((side - w) / 2), y: Math.floor((side - h) / 2), color };
+}
+
+/**
+ * `resizeBicubic(padToSquare(img, color), width, height)` in one pass, bit for bit, without building the
+ * padded canvas: rows and columns that only see the pad colour take a closed form.
+ */
+export function padResizeBicubic(img: RawImage, color: Rgb, width: number, height: number): RawImage {
+  if (img.width === img.height) return resizePilBicubic(img, width, height);
+  return resizeCanvasPilBicubic(img, squareCanvas(img, color), width, height);
 }
 
 /** Bicubic resize to exactly width×height, bit-identical to PIL `image.resize((w, h), BICUBIC)`. */
@@ -104,12 +121,20 @@ export function normalizeToCHW(
 ): Float32Array {
   const plane = img.width * img.height;
   const src = img.data;
-  for (let c = 0; c < 3; c++) {
-    // One lookup table per channel: 256 values instead of a divide per pixel.
+  // One lookup table per channel: 256 values instead of a divide per pixel; one pass over the pixels
+  // (in the WebAssembly kernel `n` where there is one: the same lookups, so the same floats).
+  const [l0, l1, l2] = [0, 1, 2].map((c) => {
     const lut = new Float32Array(256);
     for (let v = 0; v < 256; v++) lut[v] = (v / 255 - mean[c]!) / std[c]!;
-    const base = offset + c * plane;
-    for (let i = 0, j = c; i < plane; i++, j += 3) out[base + i] = lut[src[j]!]!;
+    return lut;
+  }) as [Float32Array, Float32Array, Float32Array];
+  const k = simdKernels();
+  if (k) { normalizeSimd(k, src.subarray(0, plane * 3), [l0, l1, l2], out, offset); return out; }
+  const p0 = out.subarray(offset, offset + plane);
+  const p1 = out.subarray(offset + plane, offset + 2 * plane);
+  const p2 = out.subarray(offset + 2 * plane, offset + 3 * plane);
+  for (let i = 0, j = 0; i < plane; i++, j += 3) {
+    p0[i] = l0[src[j]!]!; p1[i] = l1[src[j + 1]!]!; p2[i] = l2[src[j + 2]!]!;
   }
   return out;
 }
