@@ -1,4 +1,5 @@
 /** Next-token choice: greedy argmax, or temperature + top-p sampling from a seeded PRNG. */
+import { mulberry32 } from '../../src/core/random.ts';
 
 export interface Sampler {
   next(logits: Float32Array): number;
@@ -6,14 +7,7 @@ export interface Sampler {
 
 /** mulberry32: small, fast, and the same sequence on every platform for a given seed. */
 export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 export function argmax(logits: Float32Array): number {

@@ -2,20 +2,14 @@
  * Statistics for one run and for comparing runs (reference/scoring.md §9). Pure functions; every
  * resampling procedure takes an explicit seed so a report can be reproduced exactly.
  */
+import { mulberry32 } from '../core/random.ts';
 
 /** Two-sided 95% normal quantile, norm.ppf(0.975) — the value scipy uses, not the rounded 1.96. */
 export const Z_95 = 1.959963984540054;
 
 /** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /**
