@@ -30,8 +30,9 @@ async function runChecks(): Promise<Check[]> {
       return `providers: ${backends.map((b) => `${b.name}${b.bundled ? '' : ' (libraries not bundled)'}`).join(', ')}`;
     }),
     check('@fugood/llama.node', false, async () => {
-      const mod = await import('@fugood/llama.node');
-      return `loaded (${Object.keys(mod).length} exports)`;
+      const { loadFugood, fugoodRuntimeId } = await import('../../../backends/llama-cpp/runtime.ts');
+      await loadFugood();
+      return `${fugoodRuntimeId()} loaded (GGUF vision models; CPU build has no AVX: see backends/llama-cpp/README.md)`;
     }),
     check('node-llama-cpp', false, async () => {
       const { getLlama } = await import('node-llama-cpp');

@@ -1,0 +1,138 @@
+import { BackendError } from '../../src/core/errors.ts';
+import type { GenParams } from '../../src/core/request.ts';
+import { now, type GenerateOptions } from '../../src/core/backend.ts';
+import type { Timings, VlmOutput } from '../../src/core/response.ts';
+import type { FugoodCompletionOptions, FugoodCompletionResult, FugoodContext, FugoodTokenizeResult } from './runtime.ts';
+
+export interface CompletionInput {
+  prompt: string;
+  mediaPaths: string[];
+  params: GenParams;
+  /** Family stop strings; merged with params.stop. */
+  familyStop: string[];
+  /** Config seed, used when the request sets none. */
+  seed: number;
+}
+
+/** Tokens the media chunks occupy, from libmtmd's chunk table (text and media chunks in order). */
+export function mediaTokens(tok: FugoodTokenizeResult): number {
+  const starts = [...tok.chunk_pos].sort((a, b) => a - b);
+  return tok.chunk_pos_media.reduce((sum, pos) => {
+    const next = starts.find((s) => s > pos) ?? tok.tokens.length;
+    return sum + (next - pos);
+  }, 0);
+}
+
+/**
+ * Sampler settings. @fugood's temperature 0 is not greedy (the output still depends on the seed):
+ * greedy needs top_k 1. Repetition, DRY and XTC samplers are switched off so greedy means argmax.
+ */
+export function samplingOptions(params: GenParams, configSeed: number): Pick<FugoodCompletionOptions, 'temperature' | 'top_k' | 'top_p' | 'seed' | 'penalty_repeat' | 'penalty_last_n' | 'dry_multiplier' | 'xtc_probability'> {
+  const neutral = { penalty_repeat: 1, penalty_last_n: 0, dry_multiplier: 0, xtc_probability: 0, seed: params.seed ?? configSeed };
+  if (params.temperature <= 0) return { ...neutral, temperature: 0, top_k: 1, top_p: 1 };
+  return { ...neutral, temperature: params.temperature, top_k: 0, top_p: params.topP ?? 1 };
+}
+
+/**
+ * Generated tokens. The runtime's tokens_predicted is one short on text-only prompts (its prompt
+ * loader counts the first sampled token elsewhere), and streamed pieces can merge tokens (incomplete
+ * UTF-8 is held back); at the length limit the loop ran exactly maxTokens times.
+ */
+export function completionTokens(result: FugoodCompletionResult, pieces: number, maxTokens: number): number {
+  if (finishReason(result) === 'length') return maxTokens;
+  return Math.max(result.tokens_predicted, pieces);
+}
+
+/**
+ * The runtime's stopped_limited flag is unreliable (false on image prompts that did hit n_predict);
+ * when neither EOS nor a stop string ended the loop, the token limit did.
+ */
+export function finishReason(result: FugoodCompletionResult): 'stop' | 'length' {
+  return result.stopped_eos || result.stopped_words ? 'stop' : 'length';
+}
+
+function abortError(sampleNote: string): BackendError {
+  return new BackendError(`generation aborted${sampleNote}`, { code: 'E_ABORTED', retryable: false });
+}
+
+/**
+ * One completion on an idle context. The KV cache is cleared first so every request is measured from
+ * an empty cache (the runtime would otherwise reuse a matching prompt prefix and skew prefill times).
+ *
+ * Cancellation: the signal calls stopCompletion(); the runtime returns the partial result, which is
+ * turned into a BackendError with code E_ABORTED (a cut-off answer is never reported as finished).
+ */
+export async function runCompletion(ctx: FugoodContext, input: CompletionInput, opts: GenerateOptions): Promise<VlmOutput> {
+  const { signal, onToken } = opts;
+  if (signal.aborted) throw abortError(' before it started');
+  ctx.clearCache(false);
+  const startedAt = Date.now();
+  const t0 = now();
+  const chunkMs: number[] = [];
+  const chunkTokens: number[] = [];
+  let streamed = '';
+  const emit = (text: string): void => {
+    const atMs = now() - t0;
+    chunkMs.push(atMs);
+    chunkTokens.push(1);
+    onToken?.({ text, tokens: 1, atMs });
+  };
+  const stopCompletion = (): void => ctx.stopCompletion();
+  signal.addEventListener('abort', stopCompletion, { once: true });
+  let result: FugoodCompletionResult;
+  try {
+    const stop = [...new Set([...input.familyStop, ...(input.params.stop ?? [])])];
+    result = await ctx.completion(
+      {
+        prompt: input.prompt,
+        media_paths: input.mediaPaths.length > 0 ? input.mediaPaths : undefined,
+        n_predict: input.params.maxTokens,
+        ...samplingOptions(input.params, input.seed),
+        stop: stop.length > 0 ? stop : undefined,
+        ignore_eos: input.params.ignoreEos ?? false,
+      },
+      (token) => {
+        streamed += token.token;
+        emit(token.token);
+      },
+    );
+  } catch (err) {
+    if (signal.aborted) throw abortError('');
+    throw new BackendError(`llama.cpp completion failed: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err, retryable: false,
+    });
+  } finally {
+    signal.removeEventListener('abort', stopCompletion);
+  }
+  if (result.interrupted || signal.aborted) throw abortError(` after ${result.tokens_predicted} tokens`);
+  // The runtime holds back an incomplete UTF-8 sequence and never streams it if generation ends there;
+  // flush it so the streamed pieces always add up to the answer.
+  if (result.text.length > streamed.length && result.text.startsWith(streamed)) emit(result.text.slice(streamed.length));
+  const endMs = now() - t0;
+  if (result.context_full) {
+    throw new BackendError(`prompt and answer exceed the context size (${result.tokens_evaluated} tokens evaluated)`, {
+      field: 'backend.contextSize', hint: 'raise backend.contextSize (LLaVA-1.6 needs ≥ 4096) or lower maxTokens',
+    });
+  }
+  // Counted after generation so tokenising does not delay the first token.
+  const tok = await ctx.tokenize(input.prompt, { media_paths: input.mediaPaths.length > 0 ? input.mediaPaths : undefined });
+  const imageTokens = input.mediaPaths.length > 0 ? mediaTokens(tok) : 0;
+  const t = result.timings;
+  // prompt_ms runs from the start of prompt processing to its end, so with images it includes libmtmd's
+  // image load, preprocessing and CLIP encoding; libmtmd only logs (never returns) the encode time, so
+  // visionEncodeMs stays unset here (bench/gguf.bench.ts reads it from the log; README "Timings").
+  const timings: Timings = { startedAt, chunkMs, chunkTokens, endMs, prefillMs: t.prompt_ms };
+  if (chunkMs[0] !== undefined) timings.firstTokenMs = chunkMs[0];
+  return {
+    text: result.text,
+    finishReason: finishReason(result),
+    // prompt_n is what the runtime evaluated (BOS included); the cache was cleared, so it is the whole prompt.
+    usage: { promptTokens: t.prompt_n > 0 ? t.prompt_n : tok.tokens.length, imageTokens, completionTokens: completionTokens(result, chunkMs.length, input.params.maxTokens), source: 'backend' },
+    timings,
+    prompt: input.prompt,
+    serverMetrics: {
+      prompt_n: t.prompt_n, prompt_ms: t.prompt_ms, prompt_per_second: t.prompt_per_second,
+      predicted_n: t.predicted_n, predicted_ms: t.predicted_ms, predicted_per_second: t.predicted_per_second,
+    },
+  };
+}

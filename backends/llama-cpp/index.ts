@@ -1,0 +1,161 @@
+import type { Backend, BackendContext, GenerateOptions, ModelInfo } from '../../src/core/backend.ts';
+import { BackendError, ConfigError, ModelFileError } from '../../src/core/errors.ts';
+import { imagesOf, type VlmRequest } from '../../src/core/request.ts';
+import type { VlmOutput } from '../../src/core/response.ts';
+import type { LlamaCppOptions } from '../../src/config/backends.ts';
+import type { ModelConfig } from '../../src/config/schema.ts';
+import { getFamily } from '../../src/families/index.ts';
+import { isLlamaCppFamily, LLAMA_CPP_FAMILIES, LLAMA_CPP_MEDIA_MARKER } from './families.ts';
+import { runCompletion } from './generate.ts';
+import { materializeImages, tempFolder } from './images.ts';
+import { preflightGguf, type PreflightResult } from './preflight.ts';
+import { resolveModelPath } from './resolve.ts';
+import { fugoodRuntimeId, loadFugood, reportedThreads, type FugoodContext } from './runtime.ts';
+
+export { LLAMA_CPP_FAMILIES } from './families.ts';
+export { preflightGguf } from './preflight.ts';
+
+/** What llama.cpp reported about itself after loading (tests and the manifest read it). */
+export interface LlamaCppRuntimeReport {
+  systemInfo: string;
+  /** n_threads from the system info line; equals backend.threads. */
+  threads: number | undefined;
+  devices: string[];
+  preflight: Pick<PreflightResult, 'architecture' | 'nEmbd' | 'quantization' | 'projectorType' | 'warnings'>;
+}
+
+export interface LlamaCppBackend extends Backend {
+  readonly runtime: LlamaCppRuntimeReport;
+  close(): Promise<void>;
+}
+
+function llamaOptions(model: ModelConfig): LlamaCppOptions {
+  if (model.backend.type !== 'llama-cpp') {
+    throw new ConfigError(`model ${model.id} is not a llama-cpp model`, { field: 'backend.type' });
+  }
+  if (!isLlamaCppFamily(model.family)) {
+    throw new ConfigError(`the llama-cpp backend cannot serve family '${model.family}'`, {
+      field: 'family', hint: `llama-cpp serves ${LLAMA_CPP_FAMILIES.join(', ')}; use the onnx or http backend for others`,
+    });
+  }
+  return model.backend;
+}
+
+async function loadContext(opts: LlamaCppOptions, modelPath: string, ctx: BackendContext): Promise<{ llama: FugoodContext; warnings: string[] }> {
+  const fugood = await loadFugood();
+  const warnings: string[] = [];
+  let variant: 'default' | 'cuda' = 'default';
+  if (opts.gpuLayers > 0) {
+    if (await fugood.isLibVariantAvailable('cuda')) variant = 'cuda';
+    else warnings.push('gpuLayers > 0 but the @fugood CUDA build cannot load (libcudart/libcublas missing?): running on CPU');
+  }
+  for (const w of warnings) ctx.log(w);
+  try {
+    const llama = await fugood.loadModel({
+      model: modelPath, n_ctx: opts.contextSize, n_batch: opts.batchSize, n_threads: opts.threads,
+      n_gpu_layers: variant === 'cuda' ? opts.gpuLayers : 0, n_parallel: 1, lib_variant: variant,
+    });
+    return { llama, warnings };
+  } catch (err) {
+    throw new ModelFileError(`llama.cpp could not load ${modelPath}: ${err instanceof Error ? err.message : String(err)}`, {
+      file: modelPath, field: 'backend.model', cause: err, hint: 'the llama.cpp log above names the reason',
+    });
+  }
+}
+
+function waitTurn(turn: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): void => reject(new BackendError('generation aborted while queued', { code: 'E_ABORTED' }));
+    if (signal.aborted) return aborted();
+    signal.addEventListener('abort', aborted, { once: true });
+    void turn.then(() => { signal.removeEventListener('abort', aborted); resolve(); });
+  });
+}
+
+/**
+ * GGUF language model + mmproj in process through @fugood/llama.node (libmtmd). Files are checked by
+ * preflightGguf before the runtime sees them. Requests run one at a time (one context, one sequence).
+ */
+export async function createBackend(model: ModelConfig, ctx: BackendContext): Promise<LlamaCppBackend> {
+  const opts = llamaOptions(model);
+  const family = getFamily(model.family);
+  const modelPath = await resolveModelPath(opts.model, 'backend.model');
+  const mmprojPath = opts.mmproj === undefined ? undefined : await resolveModelPath(opts.mmproj, 'backend.mmproj');
+  const pre = await preflightGguf(modelPath, mmprojPath);
+  for (const w of pre.warnings) ctx.log(w);
+  const { llama, warnings } = await loadContext(opts, modelPath, ctx);
+  if (mmprojPath !== undefined) {
+    let ok = false;
+    try {
+      ok = llama.initMultimodal({ path: mmprojPath, use_gpu: opts.gpuLayers > 0 });
+    } catch (err) {
+      await llama.release();
+      throw new ModelFileError(`libmtmd could not load mmproj ${mmprojPath}: ${err instanceof Error ? err.message : String(err)}`, {
+        file: mmprojPath, field: 'backend.mmproj', cause: err,
+      });
+    }
+    if (!ok) {
+      await llama.release();
+      throw new ModelFileError(`libmtmd could not load mmproj ${mmprojPath}`, { file: mmprojPath, field: 'backend.mmproj' });
+    }
+  }
+  const systemInfo = llama.getSystemInfo();
+  const threads = reportedThreads(systemInfo);
+  if (threads !== undefined && threads !== opts.threads) warnings.push(`llama.cpp reports n_threads = ${threads}, config asks for ${opts.threads}`);
+  const devices = llama.getUsedDevices();
+  const info: ModelInfo = {
+    id: model.id, family: model.family, backend: 'llama-cpp',
+    files: mmprojPath === undefined ? [modelPath] : [modelPath, mmprojPath],
+    quantization: pre.quantization,
+    device: devices.some((d) => /cuda|gpu/i.test(d)) ? 'cuda' : 'cpu',
+    runtime: fugoodRuntimeId(),
+    warnings: [...pre.warnings, ...warnings],
+  };
+  const tmp = tempFolder('vlmbench-llama-');
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  async function generateNow(req: VlmRequest, gen: GenerateOptions): Promise<VlmOutput> {
+    if (closed) throw new BackendError('backend is closed', { retryable: false });
+    const images = imagesOf(req);
+    if (images.length > 0 && mmprojPath === undefined) {
+      throw new ConfigError(`request ${req.sampleId} has an image but model ${model.id} has no mmproj`, {
+        field: 'backend.mmproj', hint: 'set backend.mmproj to the model\'s GGUF vision projector',
+      });
+    }
+    const { prompt, stop } = family.renderPrompt(req.messages, { template: model.template, imageMarker: LLAMA_CPP_MEDIA_MARKER });
+    const markers = prompt.split(LLAMA_CPP_MEDIA_MARKER).length - 1;
+    if (markers !== images.length) {
+      throw new BackendError(`prompt for ${req.sampleId} has ${markers} image markers for ${images.length} images`, {
+        hint: `template '${model.template ?? family.defaultTemplate}' of family ${family.key} places images differently`,
+      });
+    }
+    const files = await materializeImages(images, tmp.get);
+    try {
+      return await runCompletion(llama, { prompt, mediaPaths: files.paths, params: req.params, familyStop: stop, seed: opts.seed }, gen);
+    } finally {
+      await files.cleanup();
+    }
+  }
+
+  return {
+    info,
+    capabilities: { images: mmprojPath !== undefined, multiImage: mmprojPath !== undefined, streaming: true, parallelSequences: 1 },
+    runtime: { systemInfo, threads, devices, preflight: { architecture: pre.architecture, nEmbd: pre.nEmbd, quantization: pre.quantization, projectorType: pre.projectorType, warnings: pre.warnings } },
+    generate(req, gen) {
+      // One context decodes one sequence: requests queue here, in order; an abort while queued
+      // rejects at once without disturbing the request that is running.
+      const turn = queue;
+      const run = waitTurn(turn, gen.signal).then(() => generateNow(req, gen));
+      queue = Promise.allSettled([turn, run]);
+      return run;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue;
+      await llama.release();
+      await tmp.remove();
+    },
+  };
+}
