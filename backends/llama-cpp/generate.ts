@@ -71,6 +71,7 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
   const chunkMs: number[] = [];
   const chunkTokens: number[] = [];
   let streamed = '';
+  let finished = false;
   const emit = (text: string): void => {
     const atMs = now() - t0;
     chunkMs.push(atMs);
@@ -92,6 +93,9 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
         ignore_eos: input.params.ignoreEos ?? false,
       },
       (token) => {
+        // Token callbacks are queued from the native thread and may land after the promise resolved;
+        // once the tail has been flushed below, late ones would repeat text already streamed.
+        if (finished) return;
         streamed += token.token;
         emit(token.token);
       },
@@ -105,6 +109,9 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
     signal.removeEventListener('abort', stopCompletion);
   }
   if (result.interrupted || signal.aborted) throw abortError(` after ${result.tokens_predicted} tokens`);
+  // Let token callbacks already queued by the native thread arrive before deciding what is missing.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  finished = true;
   // The runtime holds back an incomplete UTF-8 sequence and never streams it if generation ends there;
   // flush it so the streamed pieces always add up to the answer.
   if (result.text.length > streamed.length && result.text.startsWith(streamed)) emit(result.text.slice(streamed.length));
