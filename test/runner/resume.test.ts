@@ -68,3 +68,43 @@ describe('kill and resume', () => {
     expect(lines(path.join(runDir, 'samples.jsonl'))).toHaveLength(6);
   }, 60_000);
 });
+
+describe('Ctrl-C', () => {
+  it('first SIGINT stops scheduling, lets in-flight requests finish, writes results and exits 130', async () => {
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 30, delayMs: 150, concurrency: 2 });
+    const runDir = path.join(dir, 'results', 'int');
+    const journal = path.join(runDir, 'samples.jsonl');
+    const run = spawnCli(['run', config, '--run-id', 'int']);
+    await waitFor(() => lines(journal).length >= 4, 30_000);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/finishing in-flight requests/);
+    expect(r.stderr).toMatch(/resume with: vlmbench run --resume/);
+    const recs = lines(journal).map((l) => JSON.parse(l));
+    expect(recs.length).toBeLessThan(30);
+    expect(recs.every((x) => !x.error)).toBe(true); // in-flight ones completed; nothing recorded as aborted
+    expect(existsSync(path.join(runDir, 'summary.json'))).toBe(true);
+    const resumed = await spawnCli(['run', '--resume', runDir]).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(lines(journal)).toHaveLength(30);
+  }, 60_000);
+
+  it('a second SIGINT aborts in-flight requests; they are not journaled, so resume redoes them', async () => {
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 10, delayMs: 5000, concurrency: 2 });
+    const runDir = path.join(dir, 'results', 'int2');
+    const run = spawnCli(['run', config, '--run-id', 'int2']);
+    await waitFor(() => existsSync(path.join(runDir, 'manifest.json')), 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    run.child.kill('SIGINT');
+    const started = Date.now();
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(lines(path.join(runDir, 'samples.jsonl'))).toHaveLength(0);
+  }, 60_000);
+});
