@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { spawnCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/run-config.ts';
+
+/**
+ * The README's main command, end to end through the real CLI: every backend (llama.cpp GGUF 1.5 and
+ * 1.6, ONNX, HTTP against a `vlmbench serve` the run starts) × every suite, judged by the local GGUF
+ * judge, with the HTML report written at the end.
+ */
+describe('quickstart', () => {
+  it('runs every model × suite of configs/quickstart.yaml with no errors and writes the report', async () => {
+    const out = tempDir('vlmbench-quickstart-');
+    const fixtures = path.join(out, 'fixtures');
+    const r = await spawnCli(['run', '--limit', '2', '--out', out, '--run-id', 'qs'], { VLMBENCH_FIXTURES_DIR: fixtures }).done;
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    const runDir = path.join(out, 'qs');
+    const summary = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'));
+    const models = ['tiny-llava15-gguf', 'tiny-llava16-gguf', 'tiny-llava15-onnx', 'tiny-llava15-http'];
+    const suites = ['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'latency', 'throughput'];
+    for (const m of models) {
+      for (const s of suites) {
+        const res = summary.results.find((x: { model: string; suite: string }) => x.model === m && x.suite === s);
+        expect(res, `${m} × ${s}`).toBeDefined();
+        expect(res.n, `${m} × ${s}`).toBeGreaterThan(0);
+        expect(res.errors, `${m} × ${s}`).toBe(0);
+        expect(res.metrics[res.headline]?.value, `${m} × ${s} headline`).not.toBeNull();
+      }
+    }
+    const manifest = JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8'));
+    expect(manifest.models.map((m: { backend: string }) => m.backend)).toEqual(['llama-cpp', 'llama-cpp', 'onnx', 'http']);
+    expect(manifest.models[0].files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
+    const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('LLaVA family');
+    expect(existsSync(path.join(fixtures, 'tiny-llama-f16.gguf'))).toBe(true);
+  }, 240_000);
+});
