@@ -144,3 +144,40 @@ describe('vlmbench gate', () => {
     expect(r.report.checks.find((c: { check: string }) => c.check === 'drop').n).toBe(200);
   });
 });
+
+describe('gate details', () => {
+  it('cluster_by resamples whole images: the paired bootstrap interval widens when questions share images', async () => {
+    const root = tempDir();
+    const rand = seededRandom(3);
+    // 40 images × 5 questions; whole images flip together, so items within an image are correlated.
+    const base: number[] = [];
+    const cur: number[] = [];
+    const clusters: string[] = [];
+    for (let img = 0; img < 40; img++) {
+      const b = rand() < 0.7 ? 1 : 0;
+      const c = rand() < 0.15 ? 1 - b : b;
+      for (let q = 0; q < 5; q++) { base.push(b); cur.push(c); clusters.push(`img${img}`); }
+    }
+    const a = writeGateRun(path.join(root, 'a'), [{ suite: 'textvqa', scores: base, clusters }]);
+    const b = writeGateRun(path.join(root, 'b'), [{ suite: 'textvqa', scores: cur, clusters }]);
+    const flat = await gate(a, b);
+    const policy = path.join(root, 'gate.yaml');
+    writeFileSync(policy, 'accuracy:\n  benchmarks:\n    textvqa: { cluster_by: imageId }\n');
+    const clustered = await gate(a, b, ['--policy', policy]);
+    const width = (r: { report: { checks: Array<{ check: string; ci?: [number, number] }> } }) => {
+      const c = r.report.checks.find((x) => x.check === 'drop')!;
+      return c.ci![1] - c.ci![0];
+    };
+    const drop = clustered.report.checks.find((x: { check: string }) => x.check === 'drop');
+    expect(drop.test).toBe('paired_bootstrap');
+    expect(width(clustered)).toBeGreaterThan(width(flat) * 1.5);
+  });
+
+  it('keeps the Markdown summary under the step-summary limit', async () => {
+    const { renderMarkdown } = await import('../../src/gate/markdown.ts');
+    const checks = Array.from({ length: 5000 }, (_, i) => ({ model: 'm', benchmark: `bench-${i}`, check: 'drop' as const, status: 'pass' as const, message: 'x'.repeat(300) }));
+    const md = renderMarkdown({ status: 'pass', exitCode: 0, alpha: 0.05, baseline: 'b', current: 'c', checks }, 100_000);
+    expect(Buffer.byteLength(md)).toBeLessThan(100_000);
+    expect(md).toMatch(/more rows omitted/);
+  });
+});
