@@ -3,11 +3,14 @@ import path from 'node:path';
 import type { SampleRecord } from '../core/record.ts';
 import { loadRun, RUN_FILES } from '../results/files.ts';
 
+/** Metadata fields a gate policy may cluster by (`cluster_by`), kept under their own names. */
+const CLUSTER_FIELDS = ['image', 'imageId', 'image_id', 'cluster'];
+
 /** What a committed baseline keeps of each sample: enough for paired tests, no outputs or images. */
 function compact(r: SampleRecord): SampleRecord {
   const rec: SampleRecord = { key: r.key, model: r.model, suite: r.suite, sampleId: r.sampleId, repeat: r.repeat, scores: r.scores, finishedAt: r.finishedAt };
-  const cluster = r.meta && (r.meta.imageId ?? r.meta.image_id ?? r.meta.image);
-  if (cluster !== undefined) rec.meta = { imageId: cluster };
+  const meta = Object.fromEntries(CLUSTER_FIELDS.filter((k) => r.meta?.[k] !== undefined).map((k) => [k, r.meta![k]]));
+  if (Object.keys(meta).length > 0) rec.meta = meta;
   if (r.error) rec.error = { code: r.error.code, message: r.error.message.slice(0, 200), retryable: r.error.retryable };
   return rec;
 }
