@@ -12,7 +12,7 @@ export const BenchmarkPolicy = z.strictObject({
   /** Metric key; default: the suite's headline. */
   metric: z.string().optional(),
   floor: z.number().nullable().default(null),
-  max_drop: z.number().min(0).default(0.01),
+  max_drop: z.number().min(0).default(1),
   /** Metadata field whose value groups samples (several questions per image): resample by it. */
   cluster_by: z.string().optional(),
   test: z.enum(['auto', 'mcnemar', 'paired_bootstrap']).default('auto'),
