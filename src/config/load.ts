@@ -69,8 +69,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Parse and validate a config text. Paths inside it are resolved against `baseDir`. */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+function parseYamlDocument(text: string, file: string): { doc: Document; lc: LineCounter } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -78,20 +77,36 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     const pos = lc.linePos(e.pos[0]);
     throw new ConfigError(`YAML syntax error: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col, cause: e });
   }
+  return { doc, lc };
+}
+
+/** The first schema problem as a ConfigError naming file, line, column and field path. */
+function schemaError(error: z.ZodError, doc: Document, lc: LineCounter, file: string, hint: string): ConfigError {
+  const issue = error.issues[0]!;
+  const p = issue.path as PathKey[];
+  const fieldPath = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...p, issue.keys[0]!] : p;
+  const pos = position(doc, lc, fieldPath);
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
+  return new ConfigError(`${describeIssue(issue)}${more}`, {
+    file, field: formatPath(fieldPath) || '(top level)', line: pos.line, column: pos.column, hint,
+  });
+}
+
+/** Parse a YAML text and validate it with `schema`; errors read like config errors (file:line, field). */
+export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string, hint: string): z.output<S> {
+  const { doc, lc } = parseYamlDocument(text, file);
+  const parsed = schema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) throw schemaError(parsed.error, doc, lc, file, hint);
+  return parsed.data;
+}
+
+/** Parse and validate a config text. Paths inside it are resolved against `baseDir`. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const { doc, lc } = parseYamlDocument(text, file);
   const secretPaths = interpolateEnv(doc, lc, file, env);
   const raw = doc.toJS() ?? {};
   const parsed = Config.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const p = issue.path as PathKey[];
-    const fieldPath = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...p, issue.keys[0]!] : p;
-    const pos = position(doc, lc, fieldPath);
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
-    throw new ConfigError(`${describeIssue(issue)}${more}`, {
-      file, field: formatPath(fieldPath) || '(top level)', line: pos.line, column: pos.column,
-      hint: 'see configs/schema.json for every field',
-    });
-  }
+  if (!parsed.success) throw schemaError(parsed.error, doc, lc, file, 'see configs/schema.json for every field');
   const config = resolvePaths(parsed.data, path.dirname(file));
   return { config, file, secretPaths };
 }

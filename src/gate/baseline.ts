@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SampleRecord } from '../core/record.ts';
-import { loadRun, RUN_FILES } from '../results/files.ts';
+import { loadRun, RUN_FILES, writeOutputFile } from '../results/files.ts';
 
 /** Metadata fields a gate policy may cluster by (`cluster_by`), kept under their own names. */
 const CLUSTER_FIELDS = ['image', 'imageId', 'image_id', 'cluster'];
@@ -21,7 +20,6 @@ function compact(r: SampleRecord): SampleRecord {
  */
 export async function promoteBaseline(runDir: string, toDir: string): Promise<{ dir: string; samples: number; bytes: number }> {
   const run = await loadRun(runDir);
-  await mkdir(toDir, { recursive: true });
   const samples = run.samples.map(compact).map((s) => `${JSON.stringify(s)}\n`).join('');
   const { config: _config, ...manifest } = run.manifest;
   const files: Array<[string, string]> = [
@@ -30,6 +28,6 @@ export async function promoteBaseline(runDir: string, toDir: string): Promise<{ 
     [RUN_FILES.manifest, `${JSON.stringify({ ...manifest, promotedFrom: path.basename(run.dir), promotedAt: new Date().toISOString() }, null, 2)}\n`],
   ];
   let bytes = 0;
-  for (const [name, text] of files) { await writeFile(path.join(toDir, name), text); bytes += Buffer.byteLength(text); }
+  for (const [name, text] of files) { await writeOutputFile(path.join(toDir, name), text); bytes += Buffer.byteLength(text); }
   return { dir: toDir, samples: run.samples.length, bytes };
 }

@@ -1,5 +1,6 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeOutputFile } from '../results/files.ts';
 import { evaluateGate, type GateReport } from './evaluate.ts';
 import { renderJunit } from './junit.ts';
 import { loadGateRun } from './load.ts';
@@ -32,12 +33,11 @@ export async function runGate(opts: GateOptions): Promise<GateOutcome> {
   const [policy, base, cur] = await Promise.all([loadPolicy(opts.policy), loadGateRun(opts.baseline), loadGateRun(opts.current)]);
   const report = evaluateGate(base, cur, policy);
   const outDir = opts.outDir ?? opts.current;
-  await mkdir(outDir, { recursive: true });
   const files = { json: path.join(outDir, 'gate.json'), junit: path.join(outDir, 'junit.xml'), markdown: path.join(outDir, 'gate-summary.md') };
   const markdown = renderMarkdown(report);
-  await writeFile(files.json, `${JSON.stringify({ ...report, policy }, null, 2)}\n`);
-  await writeFile(files.junit, renderJunit(report));
-  await writeFile(files.markdown, markdown);
+  await writeOutputFile(files.json, `${JSON.stringify({ ...report, policy }, null, 2)}\n`);
+  await writeOutputFile(files.junit, renderJunit(report));
+  await writeOutputFile(files.markdown, markdown);
   const stepSummary = (opts.env ?? process.env).GITHUB_STEP_SUMMARY;
   if (stepSummary) await appendFile(stepSummary, markdown);
   return { report, files, annotations: renderAnnotations(report) };

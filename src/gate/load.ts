@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError } from '../core/errors.ts';
-import type { RunSummary } from '../core/record.ts';
-import { loadRun } from '../results/files.ts';
+import { checkSummary, loadRun } from '../results/files.ts';
 import type { GateRun } from './evaluate.ts';
 
 /** A run directory, a promoted baseline directory, or a bare summary.json (no paired tests then). */
@@ -10,12 +9,13 @@ export async function loadGateRun(target: string): Promise<GateRun> {
   const st = await stat(target).catch(() => undefined);
   if (!st) throw new DatasetError('run not found', { file: target, hint: 'pass a run directory, a baseline directory or a summary.json' });
   if (st.isFile()) {
-    let summary: RunSummary;
+    let parsed: unknown;
     try {
-      summary = JSON.parse(await readFile(target, 'utf8')) as RunSummary;
+      parsed = JSON.parse(await readFile(target, 'utf8'));
     } catch (err) {
-      throw new DatasetError('not a valid summary.json', { file: target, cause: err });
+      throw new DatasetError(`not a valid summary.json: ${(err as Error).message}`, { file: target, cause: err, hint: 'pass a run directory, a baseline directory or a summary.json' });
     }
+    const summary = checkSummary(parsed, target);
     const manifest = await readFile(path.join(path.dirname(target), 'manifest.json'), 'utf8').then((t) => JSON.parse(t)).catch(() => undefined);
     return { results: summary.results, samples: [], manifest, label: target };
   }

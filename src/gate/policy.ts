@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { parseYamlWith } from '../config/load.ts';
 import { ConfigError } from '../core/errors.ts';
 
 /**
@@ -56,16 +56,14 @@ export function policyFor(policy: GatePolicy, suite: string): BenchmarkPolicy {
 
 export async function loadPolicy(file: string | undefined): Promise<GatePolicy> {
   if (!file) return DEFAULT_POLICY;
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read gate policy: ${(err as Error).message.split('\n')[0]}`, { file, cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(code === 'ENOENT' ? 'gate policy not found' : `cannot read gate policy (${code ?? (err as Error).message})`, {
+      file, cause: err, hint: 'check the --policy path (configs/gate.yaml is the shipped policy)',
+    });
   }
-  const parsed = GatePolicy.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(issue.message, { file, field: issue.path.join('.') || '(top level)' });
-  }
-  return parsed.data;
+  return parseYamlWith(GatePolicy, text, file, 'fields: alpha, require_same, max_error_rate, bootstrap, accuracy, perf (see configs/gate.yaml)');
 }

@@ -37,8 +37,11 @@ export async function readJudgeConfig(file: string, cwd: string): Promise<JudgeC
   const parsed = JudgeConfig.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = [isRunConfig ? 'judge' : '', ...issue.path.map(String)].filter(Boolean).join('.');
-    throw new ConfigError(issue.message, { file, field, hint: 'fields: provider, endpoint, model, apiKeyEnv, temperature, maxTokens, threads, rules, concurrency, cacheDir, compat' });
+    // An unknown key is named by its own path, not its parent's.
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const field = [isRunConfig ? 'judge' : '', ...issue.path.map(String), ...unknown.slice(0, 1)].filter(Boolean).join('.');
+    const message = unknown.length ? `unknown field ${unknown.map((k) => `'${k}'`).join(', ')}` : issue.message;
+    throw new ConfigError(message, { file, field: field || '(top level)', hint: 'fields: provider, endpoint, model, apiKeyEnv, temperature, maxTokens, threads, rules, concurrency, cacheDir, compat' });
   }
   const c = parsed.data;
   // Paths in the file are relative to the working directory, as in run configs.

@@ -1,6 +1,5 @@
-import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { loadRun, RUN_FILES, type LoadedRun } from '../results/files.ts';
+import { loadRun, RUN_FILES, writeOutputFile, type LoadedRun } from '../results/files.ts';
 import { escapeHtml as e } from './escape.ts';
 import { cdfPoints, cdfSpec, latencySets, percentileRows, throughputPoints, throughputSpec } from './latency.ts';
 import { manifestSection } from './manifest-section.ts';
@@ -134,8 +133,7 @@ export async function writeReport(runDirs: readonly string[], opts: ReportOption
   const runs = await Promise.all(runDirs.map((d) => loadRun(d)));
   const out = path.resolve(opts.out ?? path.join(runs[0]!.dir, RUN_FILES.report));
   const html = await renderReport(runs, opts);
-  await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, html);
+  await writeOutputFile(out, html);
   return out;
 }
 

@@ -64,7 +64,11 @@ export async function loadPublished(file: string): Promise<PublishedScores> {
   const parsed = PublishedFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(issue.message, { file, field: issue.path.join('.') });
+    // An unknown key is named by its own path, not its parent's.
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    throw new ConfigError(unknown.length ? `unknown field ${unknown.map((k) => `'${k}'`).join(', ')}` : issue.message, {
+      file, field: [...issue.path, ...unknown.slice(0, 1)].join('.') || '(top level)', hint: 'fields: axes, sources, figures, models, tables (see configs/published/llava-family.yaml)',
+    });
   }
   const data = parsed.data;
   data.models.forEach((m, i) => {

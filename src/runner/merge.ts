@@ -1,9 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError, UsageError } from '../core/errors.ts';
 import type { RunSummary, SampleRecord } from '../core/record.ts';
 import type { SuiteContext } from '../core/suite.ts';
-import { loadRun, RUN_FILES } from '../results/files.ts';
+import { loadRun, RUN_FILES, writeOutputFile } from '../results/files.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import { planRun, type RunOverrides } from './plan.ts';
 import { summarizeRun, type SummaryTask } from './summarize.ts';
@@ -53,10 +52,9 @@ export async function mergeRuns(shardDirs: string[], outDir: string, env: NodeJS
   })));
   const summary = summarizeRun(first.runId.replace(/-shard\d+of\d+$/, ''), first.configHash, tasks, samples);
 
-  await mkdir(outDir, { recursive: true });
-  await writeFile(path.join(outDir, RUN_FILES.samples), samples.map((s) => `${JSON.stringify(s)}\n`).join(''));
+  await writeOutputFile(path.join(outDir, RUN_FILES.samples), samples.map((s) => `${JSON.stringify(s)}\n`).join(''));
   const manifest: RunManifest & { mergedFrom: string[] } = { ...first, runId: summary.runId, shard: undefined, mergedFrom: runs.map((r) => r.dir) };
-  await writeFile(path.join(outDir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  await writeFile(path.join(outDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeOutputFile(path.join(outDir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeOutputFile(path.join(outDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
   return { outDir, samples: samples.length, summary };
 }

@@ -5,7 +5,7 @@ import type { Backend, ModelInfo } from '../core/backend.ts';
 import { formatError } from '../core/errors.ts';
 import type { RunSummary } from '../core/record.ts';
 import type { JudgeClient, SuiteContext, SuiteServices } from '../core/suite.ts';
-import { RUN_FILES, readSamples } from '../results/files.ts';
+import { outputPathError, RUN_FILES, readSamples } from '../results/files.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import { loadBackend } from './backends.ts';
 import type { RunEvents, TaskContext } from './context.ts';
@@ -47,7 +47,8 @@ const writeJson = (file: string, data: unknown) => writeFile(file, `${JSON.strin
 
 /** Phase 2: write the manifest, or check that a resumed run still matches it. */
 async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManifest> {
-  await mkdir(plan.runDir, { recursive: true });
+  // An unusable --out / run.out is the user's to fix (exit 2), found before any work starts.
+  await mkdir(plan.runDir, { recursive: true }).catch((err) => { throw outputPathError(err, plan.runDir); });
   const manifestFile = path.join(plan.runDir, RUN_FILES.manifest);
   const previous = opts.resumeDir
     ? (JSON.parse(await readFile(manifestFile, 'utf8').catch(() => 'null')) as RunManifest | null)

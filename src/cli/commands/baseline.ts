@@ -12,8 +12,8 @@ Writes summary.json, manifest.json (config omitted) and a compact samples.jsonl 
 image ids for clustering, error codes; no outputs, prompts or images) that \`vlmbench gate\` reads.`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { to: { type: 'string' } });
-    if (!positionals[0] || !values.to) throw new UsageError('usage: vlmbench baseline promote <run-dir> --to <dir>');
-    const r = await promoteBaseline(path.resolve(io.cwd, positionals[0]), path.resolve(io.cwd, values.to));
+    if (positionals.length !== 1 || !values.to) throw new UsageError('usage: vlmbench baseline promote <run-dir> --to <dir>');
+    const r = await promoteBaseline(path.resolve(io.cwd, positionals[0]!), path.resolve(io.cwd, values.to));
     print(io.stdout, `baseline: ${r.dir} (${r.samples} samples, ${(r.bytes / 1024).toFixed(1)} KiB)`);
     return 0;
   },

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareMany } from '../../compare/compare.ts';
 import { renderComparisonHtml } from '../../compare/render-html.ts';
@@ -6,7 +5,7 @@ import { renderComparisonMarkdown } from '../../compare/render-md.ts';
 import { renderComparisonText } from '../../compare/render-text.ts';
 import { UsageError } from '../../core/errors.ts';
 import { resolvePublished } from '../../report/published.ts';
-import { loadRun } from '../../results/files.ts';
+import { loadRun, writeOutputFile } from '../../results/files.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 
 const FORMATS = ['text', 'md', 'html'] as const;
@@ -63,8 +62,7 @@ Examples:
       text = format === 'md' ? renderComparisonMarkdown(comparisons) : renderComparisonText(comparisons);
     }
     if (out) {
-      await mkdir(path.dirname(out), { recursive: true });
-      await writeFile(out, text);
+      await writeOutputFile(out, text);
       print(io.stdout, out);
     } else {
       print(io.stdout, text);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { defineCommand, print } from '../command.ts';
+import { defineCommand, parseCommandArgs, print } from '../command.ts';
 
 interface Check { name: string; ok: boolean; detail: string; required: boolean }
 
@@ -65,8 +65,9 @@ export default defineCommand({
 
 Checks that each runtime vlmbench uses can load on this machine. Exit 1 if a required one fails.`,
   async run(argv, io) {
+    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, false);
     const checks = await runChecks();
-    if (argv.includes('--json')) print(io.stdout, JSON.stringify(checks, null, 2));
+    if (values.json) print(io.stdout, JSON.stringify(checks, null, 2));
     else for (const c of checks) print(io.stdout, `${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'}  ${c.name.padEnd(20)} ${c.detail}`);
     return checks.some((c) => c.required && !c.ok) ? 1 : 0;
   },

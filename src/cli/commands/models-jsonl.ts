@@ -1,6 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { DatasetError, UsageError } from '../../core/errors.ts';
+import { outputPathError } from '../../results/files.ts';
 
 /** JSONL in/out for the `models` batch modes: every line is parsed before anything is written. */
 
@@ -32,25 +32,30 @@ export async function readJsonLines(file: string): Promise<JsonLine[]> {
   return out;
 }
 
-/** Write lines to a file (or the given stream), honouring backpressure. */
-export async function writeLines(lines: string[], outFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
-  const file = outFile ? createWriteStream(outFile) : undefined;
-  const stream: NodeJS.WritableStream = file ?? stdout;
-  // One write per ~1 MB chunk: 10,000 short lines are a handful of syscalls.
+/** One write per ~1 MB chunk: 10,000 short lines are a handful of syscalls. */
+function* chunks(lines: string[]): Generator<string> {
   let chunk = '';
-  const flush = async () => {
-    if (chunk && !stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-    chunk = '';
-  };
   for (const l of lines) {
     chunk += l;
-    if (chunk.length > 1 << 20) await flush();
+    if (chunk.length > 1 << 20) { yield chunk; chunk = ''; }
   }
-  await flush();
-  if (file) {
-    await new Promise<void>((resolve, reject) => {
-      file.once('error', reject);
-      file.end(() => resolve());
-    });
+  if (chunk) yield chunk;
+}
+
+/**
+ * Write lines to a file (or the given stream), honouring backpressure. An --out path that cannot be
+ * written is a usage error naming it, never a silent success.
+ */
+export async function writeLines(lines: string[], outFile: string | undefined, stdout: NodeJS.WritableStream): Promise<void> {
+  if (outFile) {
+    try {
+      await writeFile(outFile, chunks(lines));
+    } catch (err) {
+      throw outputPathError(err, outFile);
+    }
+    return;
+  }
+  for (const chunk of chunks(lines)) {
+    if (!stdout.write(chunk)) await new Promise<void>((resolve) => stdout.once('drain', () => resolve()));
   }
 }

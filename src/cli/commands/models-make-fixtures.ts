@@ -1,7 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureGgufFixtures } from '../../fixtures/gguf/index.ts';
 import { ensureOnnxFixtures } from '../../fixtures/onnx/index.ts';
 import { defaultFixturesDir } from '../../fixtures/paths.ts';
+import { outputPathError } from '../../results/files.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 
 export const modelsMakeFixturesCommand = defineCommand({
@@ -16,6 +18,8 @@ Default DIR: $VLMBENCH_FIXTURES_DIR or .cache/fixtures in the vlmbench folder (w
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { dir: { type: 'string' }, json: { type: 'boolean' } }, false);
     const dir = values.dir ? path.resolve(io.cwd, values.dir) : defaultFixturesDir(io.env);
+    // A --dir that cannot be created is the user's to fix (exit 2), not a generator failure.
+    await mkdir(dir, { recursive: true }).catch((err) => { throw outputPathError(err, dir); });
     const [gguf, onnx] = [await ensureGgufFixtures(dir), await ensureOnnxFixtures(dir)];
     const files = { ...gguf, onnxLlava15: onnx.llava15, onnxLlava16: onnx.llava16 };
     if (values.json) print(io.stdout, JSON.stringify(files, null, 2));

@@ -54,6 +54,7 @@ export default defineCommand({
       models: { type: 'string' }, suites: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
       shard: { type: 'string' }, 'no-report': { type: 'boolean' },
     });
+    if (positionals.length > 1) throw new UsageError(`expected one config file, got ${positionals.length}`, { hint: 'vlmbench run [config] [options]' });
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit '${values.limit}' is not a positive integer`);
     const given: RunOverrides = {

@@ -1,10 +1,10 @@
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError, UsageError } from '../../core/errors.ts';
 import { FieldProblem, LINE_METRICS, METRIC_NAMES, type MetricName } from '../../scoring/line-metrics.ts';
 import type { SqaMode } from '../../scoring/scienceqa.ts';
 import { defineCommand, parseCommandArgs, print, type CliIO } from '../command.ts';
+import { writeLines } from './models-jsonl.ts';
 
 const HELP = `Usage:
   vlmbench score --metric <${METRIC_NAMES.join('|')}> --in <preds.jsonl> [--out <scores.jsonl>] [--mode llava|lenient]
@@ -73,25 +73,13 @@ async function readPredictions(file: string, metric: MetricName): Promise<Parsed
   return out;
 }
 
-async function writeAll(stream: NodeJS.WritableStream, lines: string[]): Promise<void> {
-  for (const l of lines) {
-    if (!stream.write(l)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-  }
-}
-
 async function scoreFile(metric: MetricName, inFile: string, outFile: string | undefined, mode: SqaMode, io: CliIO): Promise<number> {
   const parsed = await readPredictions(inFile, metric);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const m = LINE_METRICS[metric] as (typeof LINE_METRICS)[MetricName] & { score(x: any, o: { sqaMode: SqaMode }): number; summary(i: any[], s: number[]): string };
   const scores = parsed.map((p) => m.score(p.input, { sqaMode: mode }));
   const lines = parsed.map((p, i) => `${JSON.stringify({ ...p.obj, score: scores[i] })}\n`);
-  if (outFile) {
-    const stream = createWriteStream(outFile);
-    await writeAll(stream, lines);
-    await new Promise<void>((resolve, reject) => { stream.end(() => resolve()); stream.once('error', reject); });
-  } else {
-    await writeAll(io.stdout, lines);
-  }
+  await writeLines(lines, outFile, io.stdout);
   const where = outFile ? ` → ${outFile}` : '';
   print(io.stderr, `${m.summary(parsed.map((p) => p.input), scores)} [${inFile}${where}${metric === 'sqa' ? `, mode ${mode}` : ''}]`);
   return 0;
