@@ -5,11 +5,6 @@ export interface Sampler {
   next(logits: Float32Array): number;
 }
 
-/** mulberry32: small, fast, and the same sequence on every platform for a given seed. */
-export function seededUniform(seed: number): () => number {
-  return mulberry32(seed);
-}
-
 export function argmax(logits: Float32Array): number {
   let best = 0;
   let max = -Infinity;
@@ -40,7 +35,7 @@ export function sampleTopP(logits: Float32Array, temperature: number, topP: numb
 
 export function createSampler(params: { temperature: number; topP?: number; seed: number }): Sampler {
   if (params.temperature <= 0) return { next: argmax };
-  const uniform = seededUniform(params.seed);
+  const uniform = mulberry32(params.seed);
   const topP = params.topP ?? 1;
   return { next: (logits) => sampleTopP(logits, params.temperature, topP, uniform) };
 }

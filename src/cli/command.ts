@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.ts';
+import { REPO_ROOT } from '../fixtures/paths.ts';
 
 /** Streams and environment a command may use; tests pass their own. */
 export interface CliIO {
@@ -34,6 +36,21 @@ export function parseCommandArgs<O extends CommandOptions>(argv: string[], optio
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err, hint: 'see --help' });
   }
+}
+
+/** Default config of `run` and `serve`: the quickstart on tiny generated models. */
+export const QUICKSTART_CONFIG = path.join(REPO_ROOT, 'configs', 'quickstart.yaml');
+
+/** The optional `[config]` argument: at most one, resolved against cwd; undefined when none is given. */
+export function configArgument(positionals: string[], io: CliIO, hint?: string): string | undefined {
+  if (positionals.length > 1) throw new UsageError(`expected one config file, got ${positionals.length}`, { hint });
+  return positionals[0] ? path.resolve(io.cwd, positionals[0]) : undefined;
+}
+
+/** `  name  summary` lines with the names padded to one column, for the command lists in --help. */
+export function commandRows(commands: readonly Command[]): string[] {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
 }
 
 export function wantsHelp(argv: string[]): boolean {

@@ -1,18 +1,17 @@
 import { formatError, isUserInputError, UsageError } from '../core/errors.ts';
 import { COMMANDS } from './commands/index.ts';
-import { print, wantsHelp, type CliIO, type Command } from './command.ts';
+import { commandRows, print, wantsHelp, type CliIO, type Command } from './command.ts';
 
 const VERSION = '0.1.0';
 
 function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'vlmbench — evaluate and benchmark LLaVA-family vision-language models',
     '',
     'Usage: vlmbench <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commandRows(COMMANDS),
     '',
     'Global options:',
     '  --verbose     show stack traces and debug logs',

@@ -1,10 +1,10 @@
 import type { ChatMessage, ImageSource } from '../core/request.ts';
 import { chatToTurns } from './messages.ts';
 import { preprocessFor } from './preprocess.ts';
-import { TASK_DEFAULTS, type FamilySpec } from './specs.ts';
+import { TASK_DEFAULTS } from './specs.ts';
 import { assertTemplate, renderTemplate, withOpenSlot } from './templates/index.ts';
 import { imageTokensFor } from './tokens.ts';
-import type { Family, PreprocessOptions, RenderOptions, VisionOverrides } from './types.ts';
+import type { Family, FamilySpec, PreprocessOptions, RenderOptions, VisionOverrides } from './types.ts';
 
 /** Build a Family from its data: every family renders through the shared upstream template table. */
 export function makeFamily(spec: FamilySpec): Family {

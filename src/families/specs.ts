@@ -1,16 +1,6 @@
-import type { TemplateSource } from './templates/index.ts';
-import type { FamilyKey, TaskDefaults, TaskKind, VisionSpec } from './types.ts';
+import type { FamilySpec, TaskDefaults, TaskKind } from './types.ts';
 
 /** Per-family facts (shared/reference/models.md §1, §2, §4.1, §5), as data. */
-
-export interface FamilySpec {
-  key: FamilyKey;
-  description: string;
-  templateSource: TemplateSource;
-  defaultTemplate: string;
-  templates: readonly string[];
-  vision: VisionSpec;
-}
 
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;

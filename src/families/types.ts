@@ -43,7 +43,8 @@ export interface RenderOptions {
   imageMarker?: string;
 }
 
-export interface Family {
+/** A family's facts, as data (src/families/specs.ts). */
+export interface FamilySpec {
   key: FamilyKey;
   /** One line: checkpoints and vision tower. */
   description: string;
@@ -52,6 +53,10 @@ export interface Family {
   defaultTemplate: string;
   templates: readonly string[];
   vision: VisionSpec;
+}
+
+/** A family: its facts plus the behaviour built from them (makeFamily). */
+export interface Family extends FamilySpec {
   imageTokens(width: number, height: number, opts?: VisionOverrides): number;
   renderPrompt(messages: ChatMessage[], opts?: RenderOptions): { prompt: string; stop: string[] };
   preprocess(image: ImageSource, opts?: PreprocessOptions): Promise<PreprocessedImage>;

@@ -1,34 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { DatasetError } from '../../src/core/errors.ts';
+import { parseJsonl, type JsonlEntry } from '../../src/core/jsonl.ts';
 import type { BoxInstance } from '../../src/judge/prompt.ts';
 
-/** One line of a JSONL file: its parsed value or the reason it could not be parsed (1-based line). */
-export type JsonlLine =
-  | { line: number; raw: string; value: Record<string, unknown> }
-  | { line: number; raw: string; error: DatasetError };
-
 /** Read a JSONL file line by line; a bad line is a value, never a thrown error. Blank lines are skipped. */
-export async function readJsonl(file: string): Promise<JsonlLine[]> {
-  const text = await readFile(file, 'utf8');
-  const out: JsonlLine[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === '') return;
-    try {
-      const value: unknown = JSON.parse(raw);
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        out.push({ line, raw, error: new DatasetError(`line ${line} is not a JSON object`, { file, line }) });
-      } else out.push({ line, raw, value: value as Record<string, unknown> });
-    } catch (err) {
-      out.push({
-        line, raw,
-        error: new DatasetError(`line ${line} is not valid JSON: ${(err as Error).message}`, {
-          file, line, cause: err, hint: 'each line must be one JSON object',
-        }),
-      });
-    }
-  });
-  return out;
+export async function readJsonl(file: string): Promise<JsonlEntry[]> {
+  return parseJsonl(await readFile(file, 'utf8'), file);
 }
 
 /** Which bbox coordinates were written as JSON integers (`0`, `1`): Python prints them without `.0`. */

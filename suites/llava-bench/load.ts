@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, toErrorRecord } from '../../src/core/errors.ts';
+import type { JsonlEntry } from '../../src/core/jsonl.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
 import type { BoxInstance } from '../../src/judge/prompt.ts';
 import type { LlavaBenchItem } from '../../src/judge/sample.ts';
 import { LLAVA_CATEGORIES, type LlavaCategory, type LlavaLayout } from '../../src/judge/rules.ts';
-import { parseCocoContextLine, readJsonl, wildCaptions, type JsonlLine } from './jsonl.ts';
+import { parseCocoContextLine, readJsonl, wildCaptions } from './jsonl.ts';
 
 /** One LLaVA-Bench question with everything needed to ask the model and to judge the answer. */
 export interface LlavaBenchDoc extends LlavaBenchItem {
@@ -96,7 +97,7 @@ async function loadContext(dir: string, layout: LlavaLayout) {
 
 interface Question { qid: string; image: string; text: string; category: LlavaCategory; line: number }
 
-function readQuestion(l: Extract<JsonlLine, { value: unknown }>, file: string): Question | DatasetError {
+function readQuestion(l: Extract<JsonlEntry, { value: unknown }>, file: string): Question | DatasetError {
   const v = l.value;
   const qid = typeof v.question_id === 'number' || typeof v.question_id === 'string' ? String(v.question_id) : undefined;
   const bad = (field: string, what: string) => new DatasetError(`line ${l.line}: ${what}`, { file, field, line: l.line });

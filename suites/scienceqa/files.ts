@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError } from '../../src/core/errors.ts';
+import { parseJsonl, type JsonlEntry } from '../../src/core/jsonl.ts';
 
 /**
  * Dataset file helpers shared by the ScienceQA and OCR suites: a bad file or image becomes a
@@ -53,12 +54,7 @@ export async function checkImages(paths: readonly string[], field: string, concu
 
 /** Read a whole-file JSON document; a missing or malformed file is a DatasetError for the whole set. */
 export async function readJsonFile(file: string, hint: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new DatasetError(`cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file, cause: err, hint });
-  }
+  const text = await readDatasetText(file, hint);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -69,25 +65,11 @@ export async function readJsonFile(file: string, hint: string): Promise<unknown>
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One JSONL line: its object, or the DatasetError that names file and line. Blank lines are skipped. */
-export type JsonlEntry = { line: number; value: Record<string, unknown> } | { line: number; error: DatasetError };
-
 export async function readJsonlFile(file: string, hint: string): Promise<JsonlEntry[]> {
-  const text = String(await readJsonText(file, hint));
-  const out: JsonlEntry[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === '') return;
-    try {
-      const value: unknown = JSON.parse(raw);
-      out.push(isRecord(value) ? { line, value } : { line, error: new DatasetError(`line ${line} is not a JSON object`, { file, line }) });
-    } catch (err) {
-      out.push({ line, error: new DatasetError(`line ${line} is not valid JSON: ${(err as Error).message}`, { file, line, cause: err, hint: 'each line must be one JSON object' }) });
-    }
-  });
-  return out;
+  return parseJsonl(await readDatasetText(file, hint), file);
 }
 
-async function readJsonText(file: string, hint: string): Promise<string> {
+async function readDatasetText(file: string, hint: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {

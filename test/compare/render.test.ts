@@ -1,14 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { compareMany } from '../../src/compare/compare.ts';
 import { renderComparisonHtml } from '../../src/compare/render-html.ts';
 import { mdCell, renderComparisonMarkdown } from '../../src/compare/render-md.ts';
 import { renderComparisonText } from '../../src/compare/render-text.ts';
 import { loadRun, type LoadedRun } from '../../src/results/files.ts';
+import { runCliIn } from '../helpers/cli.ts';
 import { writeRunFixture } from '../helpers/run-fixture.ts';
 
 const HOSTILE = '<script>window.__pwned=1</script> | `x`';
@@ -27,13 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 
-async function cli(args: string[]) {
-  const stdout = new PassThrough(); const stderr = new PassThrough();
-  let out = ''; let err = '';
-  stdout.on('data', (d) => { out += d; }); stderr.on('data', (d) => { err += d; });
-  const code = await main(args, { stdout, stderr, cwd: tmp, env: {} });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCliIn(tmp, args);
 
 describe('comparison renderings', () => {
   it('text: an aligned table with a row per benchmark and the worst flips', () => {
@@ -73,7 +66,7 @@ describe('vlmbench compare', () => {
   it('prints the text table by default', async () => {
     const r = await cli(['compare', 'results/base', 'results/cur', '--iterations', '100']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('base (baseline) vs cur');
+    expect(r.stdout).toContain('base (baseline) vs cur');
   });
 
   it('writes Markdown and HTML files', async () => {
@@ -82,8 +75,8 @@ describe('vlmbench compare', () => {
     expect(await readFile(path.join(tmp, 'c.md'), 'utf8')).toContain('| scienceqa |');
     const html = await cli(['compare', 'results/base', 'results/cur', '--format', 'html', '--iterations', '100', '--no-published']);
     expect(html.code).toBe(0);
-    expect(html.out.trim()).toBe(path.join(tmp, 'reports', 'compare-base-vs-cur.html'));
-    expect(await readFile(html.out.trim(), 'utf8')).toContain('id="compare-0"');
+    expect(html.stdout.trim()).toBe(path.join(tmp, 'reports', 'compare-base-vs-cur.html'));
+    expect(await readFile(html.stdout.trim(), 'utf8')).toContain('id="compare-0"');
   });
 
   it('exits 2 on usage errors', async () => {

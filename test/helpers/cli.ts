@@ -4,15 +4,20 @@ import { main } from '../../src/cli/main.ts';
 import { CLI, REPO } from './run-config.ts';
 
 /** Runs the CLI in process with captured output (fast; for argument and error handling tests). */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCliIn(REPO, argv, { ...process.env, ...env });
+}
+
+/** Like runCli, in `cwd` and with exactly `env` (nothing inherited): for commands given relative paths. */
+export async function runCliIn(cwd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) => new Writable({ write(chunk, _enc, cb) { append(String(chunk)); cb(); } });
   const code = await main(argv, {
     stdout: sink((s) => { stdout += s; }),
     stderr: sink((s) => { stderr += s; }),
-    env: { ...process.env, ...env },
-    cwd: REPO,
+    env,
+    cwd,
   });
   return { code, stdout, stderr };
 }

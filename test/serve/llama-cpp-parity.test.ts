@@ -2,15 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend as createHttpBackend } from '../../backends/http/index.ts';
 import { createBackend as createLlamaBackend } from '../../backends/llama-cpp/index.ts';
 import { ModelConfig } from '../../src/config/schema.ts';
 import type { Backend } from '../../src/core/backend.ts';
 import { userMessage, type VlmRequest } from '../../src/core/request.ts';
 import type { TokenEvent } from '../../src/core/response.ts';
 import { ensureGgufFixtures } from '../../src/fixtures/gguf/index.ts';
-import { createOpenAiServer, type OpenAiServer } from '../../src/serve/server.ts';
 import { imageRequest, writeTestImages } from '../backends/llama-cpp/helpers.ts';
+import { serveOverHttp, type ServedOverHttp } from '../helpers/serve-over-http.ts';
 
 /**
  * Parity on the tiny GGUF LLaVA-1.5 (random weights, fixed seed): the llama-cpp backend called
@@ -22,7 +21,7 @@ const noAbort = () => ({ signal: new AbortController().signal });
 
 let dir: string;
 let local: Backend;
-let server: OpenAiServer;
+let served: ServedOverHttp;
 let streamed: Backend;
 let oneShot: Backend;
 let images: Awaited<ReturnType<typeof writeTestImages>>;
@@ -37,22 +36,16 @@ beforeAll(async () => {
     backend: { type: 'llama-cpp', model: fx.textModel, mmproj: fx.mmproj15, threads: 1, contextSize: 512 },
   }), { log: () => {} });
   // What the backend streamed inside the server, to check the HTTP path adds and loses nothing.
-  const served: Backend = {
+  const recording: Backend = {
     info: local.info,
     capabilities: local.capabilities,
     generate: (r, g) => local.generate(r, { ...g, onToken: (e) => { serverEvents.push(e); g.onToken?.(e); } }),
   };
-  server = await createOpenAiServer({ backends: new Map([['tiny-gguf', served]]) });
-  const http = (stream: boolean) => createHttpBackend(ModelConfig.parse({
-    id: 'tiny-http', family: 'llava-1.5', backend: { type: 'http', server: 'vlmbench', model: 'tiny-gguf', endpoints: [`${server.url}/v1`], stream },
-  }), { log: () => {} });
-  streamed = await http(true);
-  oneShot = await http(false);
+  served = await serveOverHttp('tiny-gguf', recording);
+  ({ streamed, oneShot } = served);
 });
 afterAll(async () => {
-  await streamed?.close?.();
-  await oneShot?.close?.();
-  await server?.close();
+  await served?.close();
   await local?.close?.();
   await rm(dir, { recursive: true, force: true });
 });

@@ -2,14 +2,13 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend as createHttpBackend } from '../../backends/http/index.ts';
 import { createBackend as createOnnxBackend } from '../../backends/onnx/index.ts';
 import { ModelConfig } from '../../src/config/schema.ts';
 import type { Backend } from '../../src/core/backend.ts';
 import { userMessage, type ImageSource, type VlmRequest } from '../../src/core/request.ts';
 import type { TokenEvent } from '../../src/core/response.ts';
 import { ensureOnnxFixtures } from '../../src/fixtures/onnx/index.ts';
-import { createOpenAiServer, type OpenAiServer } from '../../src/serve/server.ts';
+import { serveOverHttp, type ServedOverHttp } from '../helpers/serve-over-http.ts';
 
 /**
  * Parity: a real local backend (the tiny generated LLaVA-1.5 ONNX export) called directly, and the
@@ -30,7 +29,7 @@ async function testImage(): Promise<ImageSource> {
 const noAbort = () => ({ signal: new AbortController().signal });
 
 let local: Backend;
-let server: OpenAiServer;
+let served: ServedOverHttp;
 let viaHttp: Backend;
 let viaHttpOneShot: Backend;
 let image: ImageSource;
@@ -39,18 +38,12 @@ beforeAll(async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-parity-'));
   const { llava15 } = await ensureOnnxFixtures(root);
   local = await createOnnxBackend(ModelConfig.parse({ id: 'tiny-onnx', family: 'llava-1.5', backend: { type: 'onnx', dir: llava15, threads: 1 } }), { log: () => {} });
-  server = await createOpenAiServer({ backends: new Map([['tiny-onnx', local]]) });
-  const http = (stream: boolean) => createHttpBackend(ModelConfig.parse({
-    id: 'tiny-http', family: 'llava-1.5', backend: { type: 'http', server: 'vlmbench', model: 'tiny-onnx', endpoints: [`${server.url}/v1`], stream },
-  }), { log: () => {} });
-  viaHttp = await http(true);
-  viaHttpOneShot = await http(false);
+  served = await serveOverHttp('tiny-onnx', local);
+  ({ streamed: viaHttp, oneShot: viaHttpOneShot } = served);
   image = await testImage();
 });
 afterAll(async () => {
-  await viaHttp?.close?.();
-  await viaHttpOneShot?.close?.();
-  await server?.close();
+  await served?.close();
   await local?.close?.();
 });
 

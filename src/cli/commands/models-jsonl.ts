@@ -1,35 +1,31 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { DatasetError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
+import { parseJsonl } from '../../core/jsonl.ts';
 import { outputPathError } from '../../results/files.ts';
 
-/** JSONL in/out for the `models` batch modes: every line is parsed before anything is written. */
+/** JSONL in/out for the batch modes (`models prompt|tokens --in`, `score --in`): every line is parsed before anything is written. */
 
 export interface JsonLine { line: number; obj: Record<string, unknown> }
 
-export async function readJsonLines(file: string): Promise<JsonLine[]> {
+export function readJsonLines(file: string): Promise<JsonLine[]> {
+  return readJsonLinesAs(file, (l) => l);
+}
+
+/**
+ * Read an --in file, passing each line through `read` (which may throw a DatasetError for a field):
+ * the first bad line in file order, bad JSON or bad field, is the one reported.
+ */
+export async function readJsonLinesAs<T>(file: string, read: (l: JsonLine) => T): Promise<T[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file, hint: 'check the --in path' });
   }
-  const out: JsonLine[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch (err) {
-      throw new DatasetError(`line ${i + 1} is not valid JSON: ${(err as Error).message}`, { file, line: i + 1, hint: 'each line must be one JSON object' });
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      throw new DatasetError(`line ${i + 1} is not a JSON object`, { file, line: i + 1 });
-    }
-    out.push({ line: i + 1, obj: obj as Record<string, unknown> });
-  }
-  return out;
+  return parseJsonl(text, file).map((e) => {
+    if ('error' in e) throw e.error;
+    return read({ line: e.line, obj: e.value });
+  });
 }
 
 /** One write per ~1 MB chunk: 10,000 short lines are a handful of syscalls. */

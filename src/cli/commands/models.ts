@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.ts';
-import { defineCommand, print, type Command } from '../command.ts';
+import { commandRows, defineCommand, print, type Command } from '../command.ts';
 import { modelsInspectCommand } from './models-inspect.ts';
 import { modelsPromptCommand } from './models-prompt.ts';
 import { modelsTokensCommand } from './models-tokens.ts';
@@ -9,14 +9,13 @@ import { modelsMakeFixturesCommand } from './models-make-fixtures.ts';
 export const MODELS_SUBCOMMANDS: Command[] = [modelsPromptCommand, modelsTokensCommand, modelsInspectCommand, modelsMakeFixturesCommand];
 
 function help(): string {
-  const width = Math.max(...MODELS_SUBCOMMANDS.map((c) => c.name.length));
   return [
     'Usage: vlmbench models <subcommand> [options]',
     '',
     'Model-family knowledge: templates, image tokens, model files.',
     '',
     'Subcommands:',
-    ...MODELS_SUBCOMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commandRows(MODELS_SUBCOMMANDS),
     '',
     "Run 'vlmbench models <subcommand> --help' for its options.",
   ].join('\n');

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../../core/errors.ts';
-import { REPO_ROOT } from '../../fixtures/paths.ts';
 import { runBenchmark, type RunOverrides, type Shard } from '../../runner/index.ts';
-import { defineCommand, parseCommandArgs, print } from '../command.ts';
+import { configArgument, defineCommand, parseCommandArgs, print, QUICKSTART_CONFIG } from '../command.ts';
 import { createProgress } from '../progress.ts';
 import { formatSummaryTable } from './summary.ts';
 
@@ -54,7 +53,7 @@ export default defineCommand({
       models: { type: 'string' }, suites: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
       shard: { type: 'string' }, 'no-report': { type: 'boolean' },
     });
-    if (positionals.length > 1) throw new UsageError(`expected one config file, got ${positionals.length}`, { hint: 'vlmbench run [config] [options]' });
+    const configArg = configArgument(positionals, io, 'vlmbench run [config] [options]');
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit '${values.limit}' is not a positive integer`);
     const given: RunOverrides = {
@@ -65,7 +64,7 @@ export default defineCommand({
     // A resumed run keeps the flags it started with unless they are given again.
     const overrides: RunOverrides = { ...previous?.overrides };
     for (const [k, v] of Object.entries(given)) if (v !== undefined) (overrides as Record<string, unknown>)[k] = v;
-    const configFile = positionals[0] ? path.resolve(io.cwd, positionals[0]) : previous?.configFile ?? path.join(REPO_ROOT, 'configs', 'quickstart.yaml');
+    const configFile = configArg ?? previous?.configFile ?? QUICKSTART_CONFIG;
 
     const stop = new AbortController();
     const abort = new AbortController();

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError, UsageError } from '../../core/errors.ts';
 import { FieldProblem, LINE_METRICS, METRIC_NAMES, type MetricName } from '../../scoring/line-metrics.ts';
 import type { SqaMode } from '../../scoring/scienceqa.ts';
 import { defineCommand, parseCommandArgs, print, type CliIO } from '../command.ts';
-import { writeLines } from './models-jsonl.ts';
+import { readJsonLinesAs, writeLines } from './models-jsonl.ts';
 
 const HELP = `Usage:
   vlmbench score --metric <${METRIC_NAMES.join('|')}> --in <preds.jsonl> [--out <scores.jsonl>] [--mode llava|lenient]
@@ -41,36 +40,15 @@ const OPTIONS = {
 interface ParsedLine { line: number; obj: Record<string, unknown>; input: unknown }
 
 /** Parse and validate every line first, so a bad line writes nothing. */
-async function readPredictions(file: string, metric: MetricName): Promise<ParsedLine[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file, hint: 'check the --in path' });
-  }
-  const out: ParsedLine[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    const line = i + 1;
-    if (raw.trim() === '') continue;
-    let obj: unknown;
+function readPredictions(file: string, metric: MetricName): Promise<ParsedLine[]> {
+  return readJsonLinesAs(file, ({ line, obj }) => {
     try {
-      obj = JSON.parse(raw);
-    } catch (err) {
-      throw new DatasetError(`line ${line} is not valid JSON: ${(err as Error).message}`, { file, line, hint: 'each line must be one JSON object' });
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      throw new DatasetError(`line ${line} is not a JSON object`, { file, line });
-    }
-    try {
-      out.push({ line, obj: obj as Record<string, unknown>, input: LINE_METRICS[metric].read(obj as Record<string, unknown>) });
+      return { line, obj, input: LINE_METRICS[metric].read(obj) };
     } catch (err) {
       if (!(err instanceof FieldProblem)) throw err;
       throw new DatasetError(`line ${line}: ${err.message}`, { file, line, field: err.field, hint: `--metric ${metric} reads ${LINE_METRICS[metric].fields}` });
     }
-  }
-  return out;
+  });
 }
 
 async function scoreFile(metric: MetricName, inFile: string, outFile: string | undefined, mode: SqaMode, io: CliIO): Promise<number> {

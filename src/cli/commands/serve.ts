@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { UsageError } from '../../core/errors.ts';
-import { defaultFixturesDir, REPO_ROOT } from '../../fixtures/paths.ts';
+import { defaultFixturesDir } from '../../fixtures/paths.ts';
 import { startServe } from '../../serve/start.ts';
-import { defineCommand, parseCommandArgs, print } from '../command.ts';
+import { configArgument, defineCommand, parseCommandArgs, print, QUICKSTART_CONFIG } from '../command.ts';
 
 const HELP = `Usage: vlmbench serve [config] [options]
 
@@ -36,10 +35,9 @@ export default defineCommand({
       model: { type: 'string', multiple: true }, host: { type: 'string' }, port: { type: 'string' },
       'max-body-mb': { type: 'string' }, 'max-image-mb': { type: 'string' },
     });
-    if (positionals.length > 1) throw new UsageError(`expected one config file, got ${positionals.length}`);
+    const file = configArgument(positionals, io) ?? QUICKSTART_CONFIG;
     const port = positiveNumber('port', values.port, 8080, true);
     if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port '${values.port}' is not a port number`);
-    const file = positionals[0] ? path.resolve(io.cwd, positionals[0]) : path.join(REPO_ROOT, 'configs', 'quickstart.yaml');
     const { config } = await loadConfig(file, io.env);
     const log = (msg: string) => { if (io.verbose) print(io.stderr, msg); };
     const server = await startServe({

@@ -96,6 +96,18 @@ export const conv_chatml_direct: ConversationTemplate = {
   sepStyle: 'MPT', sep: '<|im_end|>', sep2: null, version: 'mpt',
 };
 
+/** The table's closing entries, which VILA's table ends with too (same keys, same order). */
+export const LLAVA_TABLE_TAIL: Readonly<Record<string, ConversationTemplate>> = {
+  plain: conv_llava_plain,
+  v0_plain: conv_llava_plain,
+  llava_v0: conv_llava_v0,
+  v0_mmtag: conv_llava_v0_mmtag,
+  llava_v1: conv_llava_v1,
+  v1_mmtag: conv_llava_v1_mmtag,
+  llava_llama_2: conv_llava_llama_2,
+  mpt: conv_mpt,
+};
+
 export const LLAVA_TEMPLATES: Readonly<Record<string, ConversationTemplate>> = {
   default: conv_vicuna_v0,
   v0: conv_vicuna_v0,
@@ -105,12 +117,5 @@ export const LLAVA_TEMPLATES: Readonly<Record<string, ConversationTemplate>> = {
   mistral_instruct: conv_mistral_instruct,
   chatml_direct: conv_chatml_direct,
   mistral_direct: conv_chatml_direct,
-  plain: conv_llava_plain,
-  v0_plain: conv_llava_plain,
-  llava_v0: conv_llava_v0,
-  v0_mmtag: conv_llava_v0_mmtag,
-  llava_v1: conv_llava_v1,
-  v1_mmtag: conv_llava_v1_mmtag,
-  llava_llama_2: conv_llava_llama_2,
-  mpt: conv_mpt,
+  ...LLAVA_TABLE_TAIL,
 };

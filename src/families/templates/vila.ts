@@ -1,8 +1,5 @@
 import type { ConversationTemplate } from './conversation.ts';
-import {
-  conv_llama_2, conv_llava_llama_2, conv_llava_plain, conv_llava_v0, conv_llava_v0_mmtag, conv_llava_v1,
-  conv_llava_v1_mmtag, conv_mpt, conv_vicuna_v0, conv_vicuna_v1, LLAVA_VISION_LLAMA_2_SYSTEM,
-} from './llava.ts';
+import { conv_llama_2, conv_vicuna_v0, conv_vicuna_v1, LLAVA_TABLE_TAIL, LLAVA_VISION_LLAMA_2_SYSTEM } from './llava.ts';
 
 /**
  * `conv_templates` of NVlabs/VILA `llava/conversation.py` (the 2024 snapshot with `mistral`,
@@ -41,12 +38,5 @@ export const VILA_TEMPLATES: Readonly<Record<string, ConversationTemplate>> = {
   vicuna_v1_nosys: conv_vicuna_v1_nosys,
   llama_2: conv_llama_2,
   mistral: conv_mistral,
-  plain: conv_llava_plain,
-  v0_plain: conv_llava_plain,
-  llava_v0: conv_llava_v0,
-  v0_mmtag: conv_llava_v0_mmtag,
-  llava_v1: conv_llava_v1,
-  v1_mmtag: conv_llava_v1_mmtag,
-  llava_llama_2: conv_llava_llama_2,
-  mpt: conv_mpt,
+  ...LLAVA_TABLE_TAIL,
 };

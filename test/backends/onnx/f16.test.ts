@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { floatToHalf, fromFloat32, halfToFloat, toFloat32 } from '../../../backends/onnx/f16.ts';
+import { fromFloat32, toFloat32 } from '../../../backends/onnx/f16.ts';
+import { floatToHalf, halfToFloat } from '../../../src/core/f16.ts';
 
 describe('float16 conversion for fp16 exports', () => {
   it('encodes known values bit-exactly, rounding to nearest even', () => {

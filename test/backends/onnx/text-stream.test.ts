@@ -1,6 +1,7 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { argmax, createSampler, sampleTopP, seededUniform } from '../../../backends/onnx/sampling.ts';
+import { argmax, createSampler, sampleTopP } from '../../../backends/onnx/sampling.ts';
+import { mulberry32 } from '../../../src/core/random.ts';
 import { createTextStream } from '../../../backends/onnx/text-stream.ts';
 import { buildTokenizerJson } from '../../../src/fixtures/onnx/tokenizer.ts';
 
@@ -41,7 +42,7 @@ describe('sampling', () => {
 
   it('top-p draws only from the smallest set reaching p, reproducibly per seed', () => {
     const logits = Float32Array.of(5, 4.9, 0, -1, -2);
-    const draws = (seed: number): number[] => { const u = seededUniform(seed); return Array.from({ length: 200 }, () => sampleTopP(logits, 1, 0.9, u)); };
+    const draws = (seed: number): number[] => { const u = mulberry32(seed); return Array.from({ length: 200 }, () => sampleTopP(logits, 1, 0.9, u)); };
     const a = draws(3);
     expect(new Set(a)).toEqual(new Set([0, 1]));
     expect(draws(3)).toEqual(a);
