@@ -1,12 +1,16 @@
 /**
  * GGUF backend speed: decode and prefill tokens/s and vision-encode time on a generated ~34M-parameter
  * llama model (68 MB F16) + a 64-token CLIP mmproj, through the llama-cpp backend with 1 and 2 threads;
- * with --native, the same file through native llama.cpp `llama-bench`, and the ratio.
+ * with --native, the same file through native llama.cpp `llama-bench`, and the ratio; with
+ * --llama-server, the same files through a `llama-server` subprocess driven by the http backend.
  *
  *   npm run bench:gguf -- [--threads 1,2] [--tokens 128] [--reps 3] [--native <dir with llama-bench>]
+ *                         [--llama-server <path to the llama-server binary>]
  *
- * Goal: backend decode ≥ 0.9× native on the same file and threads (runtimes.md §10: the @fugood CPU
- * binary has no AVX, so expect it to miss on CPU; see backends/llama-cpp/README.md).
+ * Goal: decode ≥ 0.9× native on the same file and threads. The @fugood CPU binary has no AVX
+ * (runtimes.md §10) and misses by far; the llama-server route is the one backends/llama-cpp/README.md
+ * recommends for CPU throughput. llama-server renders the GGUF's own chat template, so it gets the
+ * family's system text as a system message: both prompts come to the same token count.
  */
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +23,9 @@ import { ModelConfig } from '../src/config/schema.ts';
 import { userMessage, type VlmRequest } from '../src/core/request.ts';
 import type { VlmOutput } from '../src/core/response.ts';
 import { ensureBenchGguf } from '../src/fixtures/gguf/index.ts';
+import { conv_vicuna_v1 } from '../src/families/templates/llava.ts';
 import { defaultFixturesDir } from '../src/fixtures/paths.ts';
+import { measureLlamaServer, type ServerFigures } from './gguf-server.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +33,7 @@ const { values: args } = parseArgs({
     tokens: { type: 'string', default: '128' },
     reps: { type: 'string', default: '3' },
     native: { type: 'string' },
+    'llama-server': { type: 'string' },
     dir: { type: 'string' },
     worker: { type: 'string' },
   },
@@ -38,6 +45,9 @@ const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - 
 const BENCH_PARAMS = '34.1M parameters, F16: hidden 512, 8 layers, FFN 1408, vocab 8192; mmproj 112 px / patch 14 = 64 image tokens';
 const fmt = (x: number | undefined, d = 0): string => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 
+const TEXT_PROMPT = 'Describe a busy street market in detail.';
+const IMAGE_PROMPT = 'What is shown?';
+
 interface Figures { prompt: string; promptTokens: number; prefillTps: number; decodeTps: number; decodeWallTps: number; imagePrefillMs: number; imageTokens: number }
 
 async function measureBackend(model: string, mmproj: string, image: string, threads: number): Promise<Figures> {
@@ -46,8 +56,8 @@ async function measureBackend(model: string, mmproj: string, image: string, thre
     backend: { type: 'llama-cpp', model, mmproj, threads, contextSize: 2048 },
   });
   const backend = await createBackend(config, { log: () => {} });
-  const text: VlmRequest = { sampleId: 'text', messages: [userMessage('Describe a busy street market in detail.')], params: { maxTokens: TOKENS, temperature: 0, ignoreEos: true } };
-  const vision: VlmRequest = { sampleId: 'image', messages: [userMessage({ kind: 'path', path: image }, 'What is shown?')], params: { maxTokens: 4, temperature: 0 } };
+  const text: VlmRequest = { sampleId: 'text', messages: [userMessage(TEXT_PROMPT)], params: { maxTokens: TOKENS, temperature: 0, ignoreEos: true } };
+  const vision: VlmRequest = { sampleId: 'image', messages: [userMessage({ kind: 'path', path: image }, IMAGE_PROMPT)], params: { maxTokens: 4, temperature: 0 } };
   const signal = new AbortController().signal;
   try {
     await backend.generate({ ...text, params: { ...text.params, maxTokens: 8 } }, { signal }); // warm-up
@@ -106,12 +116,23 @@ async function measureNodeLlama(model: string, threads: number, prompt: string):
   return { pp: median(pps), tg: median(tgs) };
 }
 
-async function measureNative(dir: string, model: string, threads: number, promptTokens: number): Promise<{ pp: number; tg: number }> {
+interface Native { pp: number; tg: number; tgSd: number; tgDepth: number; tgDepthSd: number }
+
+/**
+ * llama-bench's tg runs from an empty KV cache; every other route decodes after the prompt, so tg is
+ * also measured at depth = prompt tokens (`-d`), the like-for-like reference for the ratio.
+ */
+async function measureNative(dir: string, model: string, threads: number, promptTokens: number): Promise<Native> {
   const { stdout } = await promisify(execFile)(path.join(dir, 'llama-bench'),
-    ['-m', model, '-t', String(threads), '-p', String(promptTokens), '-n', String(TOKENS), '-r', String(REPS), '-o', 'json'],
+    ['-m', model, '-t', String(threads), '-p', String(promptTokens), '-n', String(TOKENS), '-d', `0,${promptTokens}`, '-r', String(REPS), '-o', 'json'],
     { maxBuffer: 16 << 20 });
-  const rows = JSON.parse(stdout) as Array<{ n_prompt: number; n_gen: number; avg_ts: number }>;
-  return { pp: rows.find((r) => r.n_prompt > 0)?.avg_ts ?? Number.NaN, tg: rows.find((r) => r.n_gen > 0)?.avg_ts ?? Number.NaN };
+  const rows = JSON.parse(stdout) as Array<{ n_prompt: number; n_gen: number; n_depth?: number; avg_ts: number; stddev_ts: number }>;
+  const pick = (gen: boolean, depth: number) => rows.find((r) => (gen ? r.n_gen > 0 : r.n_prompt > 0) && (r.n_depth ?? 0) === depth);
+  return {
+    pp: pick(false, 0)?.avg_ts ?? Number.NaN,
+    tg: pick(true, 0)?.avg_ts ?? Number.NaN, tgSd: pick(true, 0)?.stddev_ts ?? Number.NaN,
+    tgDepth: pick(true, promptTokens)?.avg_ts ?? Number.NaN, tgDepthSd: pick(true, promptTokens)?.stddev_ts ?? Number.NaN,
+  };
 }
 
 /**
@@ -141,19 +162,53 @@ if (args.worker) {
   process.stdout.write(`\nRESULT ${JSON.stringify(figures)}\n`);
 } else {
   await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toFile(image);
+  const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`model: ${files.textModel} (${BENCH_PARAMS})`);
-  console.log(`host: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; runtime @fugood/llama.node (CPU build)`);
-  console.log(`decode ${TOKENS} tokens after the family prompt, median of ${REPS}`);
-  console.log('backend = this llama-cpp backend (@fugood CPU build); node-llama-cpp = same file, text only, prebuilt AVX build; native = llama-bench');
-  console.log('threads | prompt tok | backend prefill tok/s | backend decode tok/s (runtime / wall) | CLIP encode ms | image prompt ms (img tok) | node-llama-cpp pp / tg tok/s | native pp / tg tok/s | decode ratio vs native (vs node-llama-cpp)');
+  console.log(`host: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${load()}`);
+  console.log(`decode ${TOKENS} tokens after the prompt (past EOS, greedy), median of ${REPS}; image requests: ${IMAGE_PROMPT} + a 160×120 PNG`);
+  const rows: string[][] = [];
   for (const threads of THREADS) {
     const b = await measureInChild(threads, dir);
     const nl = await measureNodeLlama(files.textModel, threads, b.prompt);
+    const s = args['llama-server']
+      ? await measureLlamaServer(args['llama-server'], {
+        model: files.textModel, mmproj: files.mmproj, image, threads, tokens: TOKENS, reps: REPS,
+        system: conv_vicuna_v1.system, textPrompt: TEXT_PROMPT, imagePrompt: IMAGE_PROMPT,
+      })
+      : undefined;
     const n = args.native ? await measureNative(args.native, files.textModel, threads, b.promptTokens) : undefined;
-    console.log([
-      threads, b.promptTokens, fmt(b.prefillTps), `${fmt(b.decodeTps)} / ${fmt(b.decodeWallTps)}`, fmt(b.encodeMs),
-      `${fmt(b.imagePrefillMs)} (${b.imageTokens})`, `${fmt(nl.pp)} / ${fmt(nl.tg)}`, n ? `${fmt(n.pp)} / ${fmt(n.tg)}` : '—',
-      `${n ? `${(b.decodeTps / n.tg).toFixed(2)}×` : '—'} (${(b.decodeTps / nl.tg).toFixed(2)}×)`,
-    ].join(' | '));
+    rows.push(...routeRows(threads, b, nl, s, n));
+    console.log(`threads ${threads} done, load ${load()}`);
   }
+  console.log();
+  console.log('| threads | route | prompt tok | prefill tok/s | decode tok/s | decode vs native (tg @ d=prompt / @ d0) | image prompt ms (prompt tok) | CLIP encode ms |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log();
+  console.log('@fugood decode = runtime predicted_per_second (JS wall clock between first and last token); its image prompt ms = runtime prompt_ms of a 4-token image request.');
+  console.log('llama-server decode = client (completion tokens − 1) / (e2e − TTFT) through the http backend (server timings.predicted_per_second),');
+  console.log('  text request, then the same for a request with the image, then the text request with stream: false (server figure only);');
+  console.log('  prefill = server prompt_per_second; image prompt ms = server prompt_ms (client TTFT).');
+  console.log(`node-llama-cpp: text only, prebuilt AVX build; native: llama-bench pp<prompt tok> and tg${TOKENS} at depth <prompt tok> and 0 (mean ± sd), same file and threads.`);
+  console.log(`load at the end: ${load()}`);
+}
+
+function routeRows(threads: number, b: Figures & { encodeMs: number }, nl: { pp: number; tg: number }, s: ServerFigures | undefined, n: Native | undefined): string[][] {
+  const ratio = (x: number): string => (n ? `${(x / n.tgDepth).toFixed(2)}× / ${(x / n.tg).toFixed(2)}×` : '—');
+  const rows = [
+    [String(threads), '@fugood/llama.node in process (llama-cpp backend)', String(b.promptTokens), fmt(b.prefillTps),
+      `${fmt(b.decodeTps)} (wall ${fmt(b.decodeWallTps)})`, ratio(b.decodeTps), `${fmt(b.imagePrefillMs)} (${b.imageTokens} img tok)`, fmt(b.encodeMs)],
+    [String(threads), 'node-llama-cpp in process, text only', String(b.promptTokens), fmt(nl.pp), fmt(nl.tg), ratio(nl.tg), '—', '—'],
+  ];
+  if (s) {
+    rows.push([String(threads), 'llama-server via http backend', String(s.promptTokens), fmt(s.prefillTps),
+      `${fmt(s.decodeTps)} (server ${fmt(s.decodeServerTps)}); image req ${fmt(s.imageDecodeTps)} (server ${fmt(s.imageDecodeServerTps)}); stream: false: server ${fmt(s.decodeServerTpsNoStream)}`,
+      `${ratio(s.decodeTps)} (server ${ratio(s.decodeServerTps)}); image req ${ratio(s.imageDecodeTps)}; stream: false ${ratio(s.decodeServerTpsNoStream)}`,
+      `${fmt(s.imagePrefillMs)} (TTFT ${fmt(s.imageTtftMs)}; ${s.imagePromptTokens} tok)`, 'not logged']);
+  }
+  if (n) {
+    rows.push([String(threads), 'native llama-bench', String(b.promptTokens), fmt(n.pp),
+      `${fmt(n.tgDepth)} ± ${fmt(n.tgDepthSd)} @ d${b.promptTokens}; ${fmt(n.tg)} ± ${fmt(n.tgSd)} @ d0`, '1', '—', '—']);
+  }
+  return rows;
 }
