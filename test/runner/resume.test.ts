@@ -69,6 +69,41 @@ describe('kill and resume', () => {
   }, 60_000);
 });
 
+describe('resume checks what shapes the results', () => {
+  it('refuses when the dataset or a model file changed since the run started', async () => {
+    const { copyFileSync, mkdirSync, writeFileSync, appendFileSync } = await import('node:fs');
+    const { HELPERS } = await import('../helpers/run-config.ts');
+    const dir = tempDir();
+    // A private copy of the backend module, so the test can change "the model file".
+    const modelFile = path.join(dir, 'model-backend.ts');
+    writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
+    copyFileSync(path.join(HELPERS, 'slow-backend.ts'), modelFile);
+    const text = readFileSync(writeEchoConfig(dir, { count: 3, isolate: false }), 'utf8')
+      .replace(/module: .*slow-backend\.ts/, `module: ${modelFile}`)
+      .replace(/from '\.\.\/\.\.\//g, `from '${path.join(HELPERS, '..', '..')}/`);
+    writeFileSync(path.join(dir, 'config.yaml'), text);
+    writeFileSync(modelFile, readFileSync(modelFile, 'utf8').replace(/from '\.\.\/\.\.\//g, `from '${path.join(HELPERS, '..', '..')}/`));
+    const runDir = path.join(dir, 'results', 'r');
+    const first = await spawnCli(['run', path.join(dir, 'config.yaml'), '--run-id', 'r']).done;
+    expect(first.code, first.stderr).toBe(0);
+
+    appendFileSync(modelFile, '\n// changed weights\n');
+    const model = await spawnCli(['run', '--resume', runDir]).done;
+    expect(model.code).toBe(2);
+    expect(model.stderr).toMatch(/model files of 'slow' changed/);
+
+    const fixtures = path.join(dir, 'fixtures');
+    mkdirSync(fixtures, { recursive: true });
+    writeFileSync(path.join(fixtures, 'questions.jsonl'), '{"id": 1}\n');
+    const data = await spawnCli(['run', '--resume', runDir, '--force']).done;
+    expect(data.code, data.stderr).toBe(0);
+    writeFileSync(path.join(fixtures, 'questions.jsonl'), '{"id": 2}\n');
+    const refused = await spawnCli(['run', '--resume', runDir]).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/dataset of suite 'echo-suite' changed/);
+  }, 60_000);
+});
+
 describe('Ctrl-C', () => {
   it('first SIGINT stops scheduling, lets in-flight requests finish, writes results and exits 130', async () => {
     const dir = tempDir();
