@@ -47,12 +47,13 @@ export function radarAxisOf(suite: string): string {
 
 /**
  * Measured radar series: one per model series, headline of each quality suite on its axis. Suites that
- * share an axis (LLaVA-Bench's three categories) are combined as an n-weighted mean.
+ * share an axis are combined: LLaVA-Bench categories as a ratio of means over all their questions (as
+ * the official summary computes the overall score), other suites as an n-weighted mean.
  */
 export function measuredRadar(series: readonly ModelSeries[]): { axes: string[]; series: RadarSeries[] } {
   const axisNames: string[] = [];
   const out = series.map((s) => {
-    const acc = new Map<string, { sum: number; n: number }>();
+    const acc = new Map<string, { sum: number; n: number; model: number; ref: number; ratio: boolean }>();
     for (const r of s.run.summary.results) {
       if (r.model !== s.model || isPerfSummary(r)) continue;
       const axis = radarAxisOf(r.suite);
@@ -60,11 +61,17 @@ export function measuredRadar(series: readonly ModelSeries[]): { axes: string[];
       axisNames.push(axis);
       if (v === null) continue;
       const w = Math.max(1, r.metrics[r.headline!]?.n ?? 1);
-      const a = acc.get(axis) ?? { sum: 0, n: 0 };
-      acc.set(axis, { sum: a.sum + v * w, n: a.n + w });
+      const model = r.metrics.model_score?.value;
+      const ref = r.metrics.ref_score?.value;
+      const judged = typeof model === 'number' && typeof ref === 'number';
+      const a = acc.get(axis) ?? { sum: 0, n: 0, model: 0, ref: 0, ratio: true };
+      acc.set(axis, {
+        sum: a.sum + v * w, n: a.n + w,
+        model: a.model + (judged ? model * w : 0), ref: a.ref + (judged ? ref * w : 0), ratio: a.ratio && judged,
+      });
     }
     const values: Record<string, number> = {};
-    for (const [axis, a] of acc) values[axis] = a.sum / a.n;
+    for (const [axis, a] of acc) values[axis] = a.ratio && a.ref > 0 ? (100 * a.model) / a.ref : a.sum / a.n;
     return { name: s.name, kind: 'measured' as const, values };
   });
   return { axes: orderAxes(axisNames), series: out };

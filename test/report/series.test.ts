@@ -34,6 +34,22 @@ describe('measuredRadar', () => {
     expect(m.series[0]!.values).not.toHaveProperty('latency');
   });
 
+  it('combines judged LLaVA-Bench categories as a ratio of means over all questions, not a mean of ratios', () => {
+    const judged = (name: string, n: number, model: number, ref: number): SuiteSummary => ({
+      model: 'm', suite: name, n, errors: 0, headline: 'relative',
+      metrics: {
+        relative: { value: (100 * model) / ref, n, better: 'higher', unit: '%' },
+        model_score: { value: model, n, better: 'higher', unit: 'score×10' },
+        ref_score: { value: ref, n, better: 'higher', unit: 'score×10' },
+      },
+    });
+    // conversation: 30 questions, model 60 / ref 80 (75 %); detail: 10 questions, model 90 / ref 60 (150 %).
+    const m = measuredRadar(modelSeries([run('a', [judged('conversation', 30, 60, 80), judged('detail', 10, 90, 60)])]));
+    const ratioOfMeans = (100 * (30 * 60 + 10 * 90)) / (30 * 80 + 10 * 60);
+    expect(m.series[0]!.values['LLaVA-Bench']).toBeCloseTo(ratioOfMeans); // 90 %
+    expect(ratioOfMeans).not.toBeCloseTo((75 * 30 + 150 * 10) / 40); // the n-weighted mean of ratios would say 93.75
+  });
+
   it('names series by model, adding the run id when runs share model ids', () => {
     const names = modelSeries([run('a', [suite('m', 'pope', 1)]), run('b', [suite('m', 'pope', 1), suite('x', 'pope', 1)])]).map((s) => s.name);
     expect(names).toEqual(['m · a', 'm · b', 'x']);
