@@ -8,6 +8,7 @@ import { isFixtureRef, resolveFixtureRef, resolveFixtureRefs } from '../fixtures
 import type { Shard } from './context.ts';
 import { suiteIdOf } from './context.ts';
 import { loadSuite } from './suites.ts';
+import { isLlamaCppFamily, LLAMA_CPP_FAMILIES } from '../../backends/llama-cpp/families.ts';
 
 export interface RunOverrides {
   limit?: number;
@@ -74,16 +75,24 @@ function checkUniqueIds(config: Config, file: string): void {
 async function checkFamilies(config: Config, file: string): Promise<void> {
   const { getFamily } = await import('../families/index.ts');
   config.models.forEach((m, i) => {
+    let fam: ReturnType<typeof getFamily>;
     try {
-      const fam = getFamily(m.family);
-      // `chat_template` defers to the model folder's own Jinja template (ONNX exports).
-      const folderTemplate = m.template === 'chat_template' && m.backend.type === 'onnx';
-      if (m.template && !folderTemplate && !fam.templates.includes(m.template)) {
-        throw new ConfigError(`template '${m.template}' is not one family ${m.family} uses`, { hint: `use one of: ${fam.templates.join(', ')}` });
-      }
+      fam = getFamily(m.family);
     } catch (err) {
       const e = err as ConfigError;
-      throw new ConfigError(e.message, { file, field: `models[${i}].${m.template && !e.message.includes('family') ? 'template' : 'family'}`, hint: e.hint, cause: err });
+      throw new ConfigError(e.message, { file, field: `models[${i}].family`, hint: e.hint, cause: err });
+    }
+    if (m.backend.type === 'llama-cpp' && !isLlamaCppFamily(m.family)) {
+      throw new ConfigError(`the llama-cpp backend cannot serve family ${m.family}: libmtmd has no projector for it`, {
+        file, field: `models[${i}].backend.type`, hint: `use the onnx or http backend for ${m.family}; llama-cpp serves ${LLAMA_CPP_FAMILIES.join(', ')}`,
+      });
+    }
+    // `chat_template` defers to the model folder's own Jinja template (ONNX exports).
+    const folderTemplate = m.template === 'chat_template' && m.backend.type === 'onnx';
+    if (m.template && !folderTemplate && !fam.templates.includes(m.template)) {
+      throw new ConfigError(`template '${m.template}' is not one family ${m.family} uses`, {
+        file, field: `models[${i}].template`, hint: `use one of: ${fam.templates.join(', ')}`,
+      });
     }
   });
 }

@@ -75,6 +75,19 @@ describe('bad configs give one clear message, exit 2, no stack trace', () => {
     expect(r.stderr).toMatch(/unknown suite 'sciencqa'.*\n.*known suites: .*scienceqa/);
   });
 
+  it('an unknown family, a template the family never uses, and a family the backend cannot serve', async () => {
+    const fam = await runCli(['run', writeConfig(MODEL.replace('family: llava-1.5', 'family: llava-9'))]);
+    expect(fam.code).toBe(2);
+    expect(fam.stderr).toMatch(/field models\[0\]\.family: unknown model family 'llava-9'\n.*known families: llava-v1, llava-1\.5/);
+    const tpl = await runCli(['run', writeConfig(MODEL.replace('family: llava-1.5', 'family: llava-1.5\n    template: phi'))]);
+    expect(tpl.code).toBe(2);
+    expect(tpl.stderr).toMatch(/field models\[0\]\.template: template 'phi' is not one family llava-1\.5 uses/);
+    const backend = await runCli(['run', writeConfig(MODEL.replace('family: llava-1.5', 'family: tinyllava'))]);
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toMatch(/field models\[0\]\.backend\.type: the llama-cpp backend cannot serve family tinyllava/);
+    expect(backend.stderr).toMatch(/use the onnx or http backend/);
+  });
+
   it('--verbose adds the stack trace', async () => {
     const file = writeConfig('models: [\n  - id: a\n  bad');
     const r = await runCli(['run', file, '--verbose']);
