@@ -25,7 +25,10 @@ describe('quickstart', () => {
         expect(res, `${m} × ${s}`).toBeDefined();
         expect(res.n, `${m} × ${s}`).toBeGreaterThan(0);
         expect(res.errors, `${m} × ${s}`).toBe(0);
-        expect(res.metrics[res.headline]?.value, `${m} × ${s} headline`).not.toBeNull();
+        // A load point the client could not drive honestly (CPU shared with parallel tests) is marked
+        // invalid with its reason instead of reported; a throughput headline may then be missing.
+        const invalidExplained = s === 'throughput' && res.notes.some((n: string) => /INVALID: .+/.test(n));
+        if (!invalidExplained) expect(res.metrics[res.headline]?.value, `${m} × ${s} headline`).not.toBeNull();
       }
     }
     const manifest = JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8'));
