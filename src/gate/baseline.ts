@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { SampleRecord } from '../core/record.ts';
+import { UsageError } from '../core/errors.ts';
 import { loadRun, RUN_FILES, writeOutputFile } from '../results/files.ts';
 
 /** Metadata fields a gate policy may cluster by (`cluster_by`), kept under their own names. */
@@ -19,6 +20,9 @@ function compact(r: SampleRecord): SampleRecord {
  * be committed, in the same layout as a run so the gate reads either.
  */
 export async function promoteBaseline(runDir: string, toDir: string): Promise<{ dir: string; samples: number; bytes: number }> {
+  if (path.resolve(runDir) === path.resolve(toDir)) {
+    throw new UsageError('the baseline would overwrite the run it is made from', { file: toDir, hint: 'pass --to a separate folder, e.g. baselines/main' });
+  }
   const run = await loadRun(runDir);
   const samples = run.samples.map(compact).map((s) => `${JSON.stringify(s)}\n`).join('');
   const { config: _config, ...manifest } = run.manifest;

@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeOutputFile } from '../results/files.ts';
 import { evaluateGate, type GateReport } from './evaluate.ts';
@@ -17,7 +17,7 @@ export interface GateOptions {
   baseline: string;
   current: string;
   policy?: string;
-  /** Folder for gate.json, junit.xml and summary.md (default: the current run directory). */
+  /** Folder for gate.json, junit.xml and summary.md (default: the current run directory, or summary.json's folder). */
   outDir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -32,7 +32,8 @@ export interface GateOutcome {
 export async function runGate(opts: GateOptions): Promise<GateOutcome> {
   const [policy, base, cur] = await Promise.all([loadPolicy(opts.policy), loadGateRun(opts.baseline), loadGateRun(opts.current)]);
   const report = evaluateGate(base, cur, policy);
-  const outDir = opts.outDir ?? opts.current;
+  // --current may be a bare summary.json: then its folder.
+  const outDir = opts.outDir ?? ((await stat(opts.current)).isFile() ? path.dirname(opts.current) : opts.current);
   const files = { json: path.join(outDir, 'gate.json'), junit: path.join(outDir, 'junit.xml'), markdown: path.join(outDir, 'gate-summary.md') };
   const markdown = renderMarkdown(report);
   await writeOutputFile(files.json, `${JSON.stringify({ ...report, policy }, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,7 +48,13 @@ async function readJson<T>(file: string, what: string): Promise<T> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new DatasetError(`${what} not found`, { file, cause: err, hint: 'pass a run directory written by `vlmbench run`' });
+    const interrupted = what === 'summary.json' && existsSync(path.join(path.dirname(file), RUN_FILES.samples));
+    throw new DatasetError(`${what} not found`, {
+      file, cause: err,
+      hint: interrupted
+        ? `the run did not finish: vlmbench run --resume ${path.dirname(file)} completes it and writes the summary`
+        : 'pass a run directory written by `vlmbench run`',
+    });
   }
   let value: unknown;
   try {

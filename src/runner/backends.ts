@@ -23,6 +23,8 @@ export interface LoadBackendOptions extends BackendContext {
   fixturesDir: string;
   /** Force in-process loading (tests of the backend itself, `serve`). */
   inProcess?: boolean;
+  /** Aborting it stops loading a child-process backend. */
+  signal?: AbortSignal;
 }
 
 /** Resolve fixture references, then create the backend in process or behind a child process. */
@@ -32,7 +34,7 @@ export async function loadBackend(model: ModelConfig, opts: LoadBackendOptions):
     backend: await resolveFixtureRefs(model.backend, opts.fixturesDir, `models[${model.id}].backend`),
   };
   const { path, isolate } = modulePathOf(resolved);
-  if (isolate && !opts.inProcess) return createIsolatedBackend(path, resolved, { log: opts.log });
+  if (isolate && !opts.inProcess) return createIsolatedBackend(path, resolved, { log: opts.log, signal: opts.signal });
   const mod = (await import(path)) as BackendModule;
   return mod.createBackend(resolved, { log: opts.log });
 }

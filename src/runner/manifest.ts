@@ -47,11 +47,16 @@ async function templateHash(m: ModelConfig): Promise<string> {
   return sha256(stableStringify({ prompt, stop })).slice(0, 16);
 }
 
-/** The config hash ignores where results go and which shard ran, so resumed runs and shards match. */
+/**
+ * The config hash ignores where results go, which shard ran and secret values, so resumed runs and
+ * shards match.
+ */
 export function configHash(plan: RunPlan): string {
   const { run: { out: _out, id: _id, ...run }, ...rest } = plan.config;
   const redacted = redactConfig({ ...rest, run } as never, plan.secretPaths);
-  return sha256(stableStringify({ config: redacted, models: plan.models.map((m) => m.backend), overrides: { ...plan.overrides, out: undefined, runId: undefined, shard: undefined } })).slice(0, 16);
+  // The resolved backends (fixture references expanded), redacted too: a rotated API key is no new config.
+  const { models } = redactConfig({ models: plan.models } as never, plan.secretPaths) as { models: ModelConfig[] };
+  return sha256(stableStringify({ config: redacted, models: models.map((m) => m.backend), overrides: { ...plan.overrides, out: undefined, runId: undefined, shard: undefined } })).slice(0, 16);
 }
 
 export async function buildManifest(plan: RunPlan, runId: string): Promise<RunManifest> {
@@ -113,6 +118,8 @@ export function withBackendInfo(manifest: RunManifest, infos: ModelInfo[]): RunM
 export function resumeDifferences(previous: RunManifest, current: RunManifest): string[] {
   const diffs: string[] = [];
   if (previous.configHash !== current.configHash) diffs.push('the config (or --limit/--models/--suites) changed');
+  const shardOf = (m: RunManifest) => (m.shard && m.shard.count > 1 ? `${m.shard.index}/${m.shard.count}` : 'none');
+  if (shardOf(previous) !== shardOf(current)) diffs.push(`the shard changed (${shardOf(previous)} → ${shardOf(current)})`);
   for (const [id, d] of Object.entries(current.datasets)) {
     const prev = previous.datasets[id];
     if (prev && prev.hash !== d.hash) diffs.push(`dataset of suite '${id}' changed (${d.path})`);

@@ -24,9 +24,13 @@ function checkCompatible(manifests: RunManifest[], dirs: string[]): void {
     }
   });
   const counts = new Set(manifests.map((m) => m.shard?.count ?? 1));
+  if (counts.size > 1) {
+    throw new UsageError(`the runs have different shard counts (${[...counts].join(', ')})`, { hint: 'merge the shards of one --shard i/n split' });
+  }
   const indices = manifests.map((m) => m.shard?.index ?? 0);
-  if (counts.size === 1 && [...counts][0]! > 1 && new Set(indices).size !== [...counts][0]) {
-    throw new UsageError(`expected ${[...counts][0]} distinct shards, got indices ${indices.join(', ')}`, { hint: 'pass every shard directory once' });
+  const count = [...counts][0]!;
+  if (count > 1 && new Set(indices).size !== count) {
+    throw new UsageError(`expected ${count} distinct shards, got indices ${indices.join(', ')}`, { hint: 'pass every shard directory once' });
   }
 }
 

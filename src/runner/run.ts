@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelConfig } from '../config/schema.ts';
 import type { Backend, ModelInfo } from '../core/backend.ts';
@@ -43,7 +43,11 @@ export interface RunOutcome {
   reportPath?: string;
 }
 
-const writeJson = (file: string, data: unknown) => writeFile(file, `${JSON.stringify(data, null, 2)}\n`);
+/** Write then rename: a kill mid-write leaves the previous file (a torn manifest.json could not be resumed). */
+async function writeJson(file: string, data: unknown): Promise<void> {
+  await writeFile(`${file}.tmp`, `${JSON.stringify(data, null, 2)}\n`);
+  await rename(`${file}.tmp`, file);
+}
 
 /** Phase 2: write the manifest, or check that a resumed run still matches it. */
 async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManifest> {
@@ -59,8 +63,10 @@ async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManife
     const diffs = resumeDifferences(previous, manifest);
     if (diffs.length) throw new ResumeError(`cannot resume: ${diffs.join('; ')}`, plan.runDir);
   }
-  await writeJson(manifestFile, previous ? { ...manifest, createdAt: previous.createdAt, resumedAt: new Date().toISOString() } : manifest);
-  return manifest;
+  // Returned as written: the manifest rewritten after execution must keep createdAt and resumedAt.
+  const written = previous ? { ...manifest, createdAt: previous.createdAt, resumedAt: new Date().toISOString() } : manifest;
+  await writeJson(manifestFile, written);
+  return written;
 }
 
 async function createServices(plan: RunPlan, log: (m: string) => void): Promise<SuiteServices & { close(): Promise<void> }> {
@@ -106,9 +112,10 @@ async function executeAll(plan: RunPlan, opts: RunOptions, journal: Journal, ser
     stop: opts.stop ?? new AbortController().signal,
   };
   try {
-    for (const model of plan.models) {
+    for (const [i, model] of plan.models.entries()) {
       if (state.stop.aborted) break;
       await executeModel(state, model);
+      await state.served.release(plan.models.slice(i + 1));
     }
   } finally {
     await state.served.close();
@@ -122,7 +129,7 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
   const contexts = plan.suites.map((s) => ({ s, ctx: suiteContext(plan, s, state.services, log) }));
   let backend: Backend;
   try {
-    backend = await loadBackend(await state.served.resolve(model), { fixturesDir: plan.fixturesDir, log });
+    backend = await loadBackend(await state.served.resolve(model), { fixturesDir: plan.fixturesDir, log, signal: state.opts.abort });
   } catch (err) {
     const failure = `model '${model.id}' could not be loaded: ${formatError(err)}`;
     log(failure);
@@ -132,9 +139,14 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
   state.infos.push(backend.info);
   try {
     for (const { s, ctx } of contexts) {
-      state.summaryTasks.push({ model: model.id, suite: s, ctx });
+      const task: SummaryTask = { model: model.id, suite: s, ctx };
+      state.summaryTasks.push(task);
       if (state.stop.aborted) break;
-      await executeTask(state, model, backend, s, ctx);
+      // A suite that cannot load its samples (or dies mid-way) fails its task, not the run.
+      await executeTask(state, model, backend, s, ctx).catch((err: unknown) => {
+        task.failure = `suite '${s.id}' failed for model '${model.id}': ${formatError(err)}`;
+        log(task.failure);
+      });
     }
   } finally {
     await backend.close?.();
@@ -172,7 +184,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
   const manifest = await prepareRunDir(plan, opts);
   const { journal } = await Journal.open(plan.runDir);
-  const services = await createServices(plan, log);
+  const services = await createServices(plan, log).catch((err: unknown) => { journal.close(); throw err; });
   const summaryTasks: SummaryTask[] = [];
   let infos: ModelInfo[] = [];
   try {
@@ -189,5 +201,5 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   if ((opts.report ?? plan.config.report.enabled) && !interrupted) {
     reportPath = await writeReport(plan).catch((err) => { log(`report not written: ${formatError(err)}`); return undefined; });
   }
-  return { runDir: plan.runDir, summary, failures: failureCount(summary), interrupted, reportPath };
+  return { runDir: plan.runDir, summary, failures: failureCount(summary, summaryTasks), interrupted, reportPath };
 }

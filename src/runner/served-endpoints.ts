@@ -1,14 +1,20 @@
 import type { ModelConfig } from '../config/schema.ts';
-import { ConfigError } from '../core/errors.ts';
+import { BackendError, ConfigError, formatError } from '../core/errors.ts';
 import { startServe, type RunningServe } from '../serve/start.ts';
 import type { RunPlan } from './plan.ts';
 
 const SERVE_PREFIX = 'serve:';
 
+const endpointUrl = (e: string | { url: string }) => (typeof e === 'string' ? e : e.url);
+
+/** The model ids an http model's serve:<id> endpoints name. */
+const servedIds = (m: ModelConfig): string[] =>
+  m.backend.type === 'http' ? m.backend.endpoints.map(endpointUrl).filter((u) => u.startsWith(SERVE_PREFIX)).map((u) => u.slice(SERVE_PREFIX.length)) : [];
+
 /**
  * `endpoints: ["serve:<model-id>"]` in an http model points at another model of the same config,
- * served by vlmbench's own OpenAI-compatible server for the length of the run. The quickstart uses it
- * so the http backend, the server and the SSE client all run with no external server.
+ * served by vlmbench's own OpenAI-compatible server while the http models that name it run. The
+ * quickstart uses it so the http backend, the server and the SSE client all run with no external server.
  */
 export function createServedEndpoints(plan: RunPlan, log: (m: string) => void) {
   const servers = new Map<string, Promise<RunningServe>>();
@@ -19,11 +25,24 @@ export function createServedEndpoints(plan: RunPlan, log: (m: string) => void) {
       if (!plan.models.some((m) => m.id === id)) {
         throw new ConfigError(`serve:${id} names no model of this config`, { file: plan.configFile, field, hint: `models: ${plan.models.map((m) => m.id).join(', ')}` });
       }
-      s = startServe({ config: { ...plan.config, models: plan.models }, models: [id], port: 0, fixturesDir: plan.fixturesDir, log });
+      // Name the server in the error: the http model's own failure would otherwise read as the target's.
+      s = startServe({ config: { ...plan.config, models: plan.models }, models: [id], port: 0, fixturesDir: plan.fixturesDir, log })
+        .catch((err: unknown) => { throw new BackendError(`serve:${id} could not start: ${formatError(err)}`, { cause: err }); });
       s.then((r) => log(`serving ${id} at ${r.url} for the http model(s) that name serve:${id}`), () => undefined);
       servers.set(id, s);
     }
     return s;
+  }
+
+  /** Stop the servers no model of `remaining` names, so a served model is not loaded beside the next one. */
+  async function release(remaining: ModelConfig[]): Promise<void> {
+    const needed = new Set(remaining.flatMap(servedIds));
+    const done = [...servers.keys()].filter((id) => !needed.has(id));
+    await Promise.all(done.map((id) => {
+      const s = servers.get(id)!;
+      servers.delete(id);
+      return s.then((r) => r.close().then(() => log(`stopped serving ${id}`)), () => undefined);
+    }));
   }
 
   return {
@@ -32,7 +51,7 @@ export function createServedEndpoints(plan: RunPlan, log: (m: string) => void) {
       const b = model.backend;
       if (b.type !== 'http') return model;
       const endpoints = await Promise.all(b.endpoints.map(async (e, i) => {
-        const url = typeof e === 'string' ? e : e.url;
+        const url = endpointUrl(e);
         if (!url.startsWith(SERVE_PREFIX)) return e;
         const running = await serve(url.slice(SERVE_PREFIX.length), `models[${model.id}].backend.endpoints[${i}]`);
         const resolved = `${running.url}/v1`;
@@ -40,8 +59,7 @@ export function createServedEndpoints(plan: RunPlan, log: (m: string) => void) {
       }));
       return { ...model, backend: { ...b, endpoints } };
     },
-    async close(): Promise<void> {
-      await Promise.all([...servers.values()].map((s) => s.then((r) => r.close(), () => undefined)));
-    },
+    release,
+    close: () => release([]),
   };
 }

@@ -22,12 +22,18 @@ export function summarizeRun(runId: string, configHash: string, tasks: SummaryTa
       return { model: t.model, suite: t.suite.id, ...agg, notes: [...(agg.notes ?? []), ...(t.failure ? [t.failure] : [])] };
     } catch (err) {
       const errors = mine.filter((r) => r.error).length;
-      return { model: t.model, suite: t.suite.id, n: mine.length, errors, metrics: {}, notes: [`aggregation failed: ${(err as Error).message}`] };
+      return { model: t.model, suite: t.suite.id, n: mine.length, errors, metrics: {}, notes: [`${AGGREGATION_FAILED}: ${(err as Error).message}`] };
     }
   });
   return { runId, createdAt: new Date().toISOString(), configHash, results };
 }
 
-/** Count of errored samples plus tasks that could not run: the run's exit status depends on it. */
-export const failureCount = (summary: RunSummary): number =>
-  summary.results.reduce((n, r) => n + r.errors + (r.n === 0 && r.notes?.length ? 1 : 0), 0);
+const AGGREGATION_FAILED = 'aggregation failed';
+
+/**
+ * Count of errored samples plus tasks that could not run (or not to the end) or not be aggregated: the
+ * run's exit status depends on it. Results are in task order. Notes alone are no failure: suites add
+ * them to every summary (ScienceQA's summary line), empty ones included.
+ */
+export const failureCount = (summary: RunSummary, tasks: SummaryTask[]): number =>
+  summary.results.reduce((n, r, i) => n + r.errors + (tasks[i]?.failure || r.notes?.some((x) => x.startsWith(AGGREGATION_FAILED)) ? 1 : 0), 0);

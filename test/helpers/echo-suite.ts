@@ -1,12 +1,12 @@
 /**
  * Test-only quality suite: `count` synthetic items whose right answer is `echo:<id>`, scored exactly;
- * every third item expects a wrong answer so accuracy is not trivially 1.
+ * every third item expects a wrong answer so accuracy is not trivially 1. `failLoad: <message>` makes load throw.
  */
 import { z } from 'zod';
 import { defineSuite, type Suite } from '../../src/core/suite.ts';
 import type { SampleRecord } from '../../src/core/record.ts';
 
-const Options = z.strictObject({ count: z.int().positive().default(20) });
+const Options = z.strictObject({ count: z.int().nonnegative().default(20), failLoad: z.string().optional() });
 type Doc = { id: string; expected: string };
 
 const echo = defineSuite<Doc, z.infer<typeof Options>>({
@@ -16,6 +16,7 @@ const echo = defineSuite<Doc, z.infer<typeof Options>>({
   optionsSchema: Options,
   async builtinDataset(fixturesDir) { return fixturesDir; },
   async load(ctx) {
+    if (ctx.options.failLoad) throw new Error(ctx.options.failLoad);
     return Array.from({ length: ctx.options.count }, (_, i) => {
       const id = `item-${i}`;
       return { id, doc: { id, expected: i % 3 === 2 ? 'other' : `echo:${id}` } };

@@ -12,14 +12,14 @@ export function tempDir(prefix = 'vlmbench-test-'): string {
 }
 
 /** Writes a run config using the test-only slow backend and echo suite; returns its path. */
-export function writeEchoConfig(dir: string, opts: { count?: number; delayMs?: number; concurrency?: number; backendOptions?: Record<string, unknown>; isolate?: boolean; extra?: string } = {}): string {
+export function writeEchoConfig(dir: string, opts: { count?: number; delayMs?: number; concurrency?: number; timeoutMs?: number; backendOptions?: Record<string, unknown>; isolate?: boolean; extra?: string } = {}): string {
   const file = path.join(dir, 'config.yaml');
   const backendOptions = JSON.stringify({ delayMs: opts.delayMs ?? 0, ...opts.backendOptions });
   writeFileSync(file, `name: echo-test
 run:
   out: ${path.join(dir, 'results')}
   concurrency: ${opts.concurrency ?? 2}
-  fixturesDir: ${path.join(dir, 'fixtures')}
+${opts.timeoutMs ? `  timeoutMs: ${opts.timeoutMs}\n` : ''}  fixturesDir: ${path.join(dir, 'fixtures')}
   retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, jitter: 0 }
 models:
   - id: slow

@@ -143,3 +143,19 @@ describe('Ctrl-C', () => {
     expect(lines(path.join(runDir, 'samples.jsonl'))).toHaveLength(0);
   }, 60_000);
 });
+
+describe('resume after a crash while the result files are written', () => {
+  it.each([['manifest.json', 2], ['summary.json', 1]])('a kill during the write of %s (#%i) leaves a run that resumes', async (file, nth) => {
+    const { HELPERS } = await import('../helpers/run-config.ts');
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 3, isolate: false });
+    const runDir = path.join(dir, 'results', 'r');
+    const crashed = await spawnCli(['run', config, '--run-id', 'r'], {
+      NODE_OPTIONS: `--import ${path.join(HELPERS, 'crash-on-write.mjs')}`, VLMBENCH_TEST_CRASH_ON_WRITE: `${file}:${nth}`,
+    }).done;
+    expect(crashed.signal).toBe('SIGKILL');
+    const resumed = await spawnCli(['run', '--resume', runDir]).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')).results[0].n).toBe(3);
+  }, 60_000);
+});

@@ -12,11 +12,14 @@ function metricCell(m: MetricValue | undefined): string {
   return `${fmt(m.value)}${m.unit ? ` ${m.unit}` : ''}${ci}`;
 }
 
+/** A note may carry a hint on its next line; the table shows one line per result. */
+const firstLine = (note: string | undefined) => note?.split('\n')[0] ?? '';
+
 /** Terminal table: one row per model × suite with the headline metric, its CI, n and errors. */
 export function formatSummaryTable(summary: RunSummary): string {
   const rows = summary.results.map((r) => {
     const key = r.headline ?? Object.keys(r.metrics)[0];
-    return [r.model, r.suite, key ?? '—', metricCell(key ? r.metrics[key] : undefined), String(r.n), String(r.errors), r.notes?.[0] ?? ''];
+    return [r.model, r.suite, key ?? '—', metricCell(key ? r.metrics[key] : undefined), String(r.n), String(r.errors), firstLine(r.notes?.[0])];
   });
   const header = ['model', 'suite', 'metric', 'value [95% CI]', 'n', 'errors', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -51,3 +51,6 @@ process.on('message', (msg: ParentMessage) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// A terminal's Ctrl-C reaches the whole process group. The parent decides (drain, then close): if this
+// process died on SIGINT, its in-flight requests would be journaled as crashes instead of finishing.
+process.on('SIGINT', () => undefined);

@@ -10,6 +10,7 @@ import type { ChildMessage, ParentMessage } from './protocol.ts';
 const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
 const STDERR_TAIL_LINES = 20;
+const STDERR_LINE_CHARS = 300;
 
 interface Pending {
   resolve: (o: VlmOutput) => void;
@@ -21,12 +22,18 @@ interface Child {
   proc: ChildProcess;
   ready: Promise<{ info: ModelInfo; capabilities: BackendCapabilities }>;
   stderrTail: string[];
+  /** Kill a child that does not answer an abort; its other requests fail retryable. */
+  killHung(): void;
 }
 
 export interface IsolatedBackendOptions {
   /** How many times a dead child is restarted before every later request fails fast. */
   maxRestarts?: number;
   log?: (msg: string) => void;
+  /** Aborting it while the model loads kills the child (Ctrl-C twice during a long load). */
+  signal?: AbortSignal;
+  /** How long an aborted request may take to come back before its child is taken for hung (default 10 s). */
+  abortGraceMs?: number;
 }
 
 /**
@@ -36,6 +43,7 @@ export interface IsolatedBackendOptions {
  */
 export async function createIsolatedBackend(modulePath: string, model: ModelConfig, opts: IsolatedBackendOptions = {}): Promise<Backend> {
   const maxRestarts = opts.maxRestarts ?? 3;
+  const abortGraceMs = opts.abortGraceMs ?? 10_000;
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let restarts = 0;
@@ -50,9 +58,17 @@ export async function createIsolatedBackend(modulePath: string, model: ModelConf
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     const stderrTail: string[] = [];
-    proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) stderrTail.push(line);
+    let hung = false;
+    // Lines span chunks; each is kept clipped, since a crash message quotes one into every failed record.
+    let partial = '';
+    const keep = (line: string) => {
+      if (line.trim()) stderrTail.push(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}…` : line);
       if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.splice(0, stderrTail.length - STDERR_TAIL_LINES);
+    };
+    proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!.slice(0, STDERR_LINE_CHARS + 1);
+      lines.forEach(keep);
     });
     const ready = new Promise<{ info: ModelInfo; capabilities: BackendCapabilities }>((resolve, reject) => {
       proc.on('message', (msg: ChildMessage) => {
@@ -65,15 +81,25 @@ export async function createIsolatedBackend(modulePath: string, model: ModelConf
           case 'closed': break;
         }
       });
+      // A failed spawn or a send to a child that just died: fail what depends on it instead of throwing.
+      proc.on('error', (err) => {
+        const failure = new BackendError(`backend process for model '${model.id}' (${modelFile}) failed: ${err.message}`, {
+          code: 'E_CRASH', file: modelFile, retryable: true, cause: err,
+        });
+        reject(failure);
+        for (const id of [...pending.keys()]) settle(id, (p) => p.reject(failure));
+      });
       proc.on('exit', (code, signal) => {
-        const crash = crashError(code, signal, stderrTail);
+        keep(partial);
+        partial = '';
+        const crash = hung ? hungError() : crashError(code, signal, stderrTail);
         reject(crash);
         if (child?.proc === proc) child = undefined;
         for (const id of [...pending.keys()]) settle(id, (p) => p.reject(crash));
       });
     });
     ready.catch(() => undefined);
-    const c: Child = { proc, ready, stderrTail };
+    const c: Child = { proc, ready, stderrTail, killHung: () => { hung = true; proc.kill('SIGKILL'); } };
     proc.send({ type: 'init', modulePath, model } satisfies ParentMessage);
     return c;
   }
@@ -94,6 +120,12 @@ export async function createIsolatedBackend(modulePath: string, model: ModelConf
     );
   }
 
+  function hungError() {
+    return new BackendError(`backend process for model '${model.id}' (${modelFile}) did not stop an aborted request within ${abortGraceMs} ms and was restarted`, {
+      code: 'E_CRASH', file: modelFile, retryable: true, hint: 'the runtime hung; raise run.timeoutMs if the model is only slow',
+    });
+  }
+
   async function ensureChild(): Promise<Child> {
     if (child) return child;
     if (closing) throw new BackendError('backend is closed', { code: 'E_BACKEND' });
@@ -108,20 +140,27 @@ export async function createIsolatedBackend(modulePath: string, model: ModelConf
   // First start: surface load errors (ModelFileError etc.) to the caller right away.
   const first = await ensureChild();
   restarts = 0;
-  const { info, capabilities } = await first.ready.catch((err) => { first.proc.kill(); throw err; });
+  const { info, capabilities } = await untilLoaded(first.ready, opts.signal, model.id).catch((err) => { first.proc.kill(); throw err; });
 
   return {
     info,
     capabilities,
     async generate(req: VlmRequest, gopts: GenerateOptions): Promise<VlmOutput> {
       const c = await ensureChild();
-      await c.ready;
+      // A restarted child may load for long (or hang loading): the request's abort still applies.
+      await untilLoaded(c.ready, gopts.signal, model.id);
       const id = nextId++;
       return new Promise<VlmOutput>((resolve, reject) => {
         pending.set(id, { resolve, reject, onToken: gopts.onToken });
-        const onAbort = () => c.proc.connected && c.proc.send({ type: 'abort', id } satisfies ParentMessage);
+        // A child stuck in native code never answers the abort: kill it after a grace period, which
+        // fails its requests (retryable) and lets the next one start a fresh child.
+        let killTimer: NodeJS.Timeout | undefined;
+        const onAbort = () => {
+          if (c.proc.connected) c.proc.send({ type: 'abort', id } satisfies ParentMessage);
+          killTimer = setTimeout(c.killHung, abortGraceMs);
+        };
         gopts.signal.addEventListener('abort', onAbort, { once: true });
-        const cleanup = () => gopts.signal.removeEventListener('abort', onAbort);
+        const cleanup = () => { clearTimeout(killTimer); gopts.signal.removeEventListener('abort', onAbort); };
         const p = pending.get(id)!;
         p.resolve = (o) => { cleanup(); resolve(o); };
         p.reject = (e) => { cleanup(); reject(e); };
@@ -141,6 +180,17 @@ export async function createIsolatedBackend(modulePath: string, model: ModelConf
       });
     },
   };
+}
+
+/** `ready`, or an E_ABORTED error as soon as `signal` aborts. */
+function untilLoaded<T>(ready: Promise<T>, signal: AbortSignal | undefined, modelId: string): Promise<T> {
+  if (!signal) return ready;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new BackendError(`loading model '${modelId}' was interrupted`, { code: 'E_ABORTED' }));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    ready.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function modelFileOf(model: ModelConfig): string {

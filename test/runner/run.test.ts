@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { HELPERS, tempDir, writeEchoConfig } from '../helpers/run-config.ts';
+
+const ECHO = path.join(HELPERS, 'echo-suite.ts');
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+/** The echo config with its one suite replaced by `suites` (YAML list items). */
+function withSuites(dir: string, suites: string, opts: Parameters<typeof writeEchoConfig>[1] = {}): string {
+  const file = writeEchoConfig(dir, { isolate: false, ...opts });
+  const text = readFileSync(file, 'utf8').replace(/suites:\n(?:  .*\n)+/, `suites:\n${suites}`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('runBenchmark: a suite whose load throws', () => {
+  it('fails that suite only: the other suites run and summary.json names the failure', async () => {
+    const dir = tempDir();
+    const config = withSuites(dir, [
+      `  - { name: ${ECHO}, id: broken, options: { failLoad: "index.json is unreadable" } }`,
+      `  - { name: ${ECHO}, id: fine, options: { count: 3 } }`,
+      '',
+    ].join('\n'));
+    const r = await runCli(['run', config, '--run-id', 'load']);
+    expect(r.code, r.stderr).toBe(1);
+    const summary = readJson(path.join(dir, 'results', 'load', 'summary.json'));
+    const broken = summary.results.find((x: { suite: string }) => x.suite === 'broken');
+    expect(broken.notes.join(' ')).toMatch(/index\.json is unreadable/);
+    expect(summary.results.find((x: { suite: string }) => x.suite === 'fine').n).toBe(3);
+  }, 30_000);
+
+  it('an empty dataset is not a failure', async () => {
+    const dir = tempDir();
+    const config = withSuites(dir, `  - { name: ${ECHO}, options: { count: 0 } }\n`);
+    const r = await runCli(['run', config, '--run-id', 'empty']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readJson(path.join(dir, 'results', 'empty', 'summary.json')).results[0].n).toBe(0);
+  }, 30_000);
+
+  it('a suite left with no samples (tag, shard) is not a failure, though its summary carries notes', async () => {
+    const dir = tempDir();
+    const config = withSuites(dir, '  - { name: scienceqa, dataset: builtin, tag: no-such-tag }\n');
+    const r = await runCli(['run', config, '--run-id', 'none']);
+    const result = readJson(path.join(dir, 'results', 'none', 'summary.json')).results[0];
+    expect(result.n).toBe(0);
+    expect(result.notes.length).toBeGreaterThan(0);
+    expect(r.code, r.stderr).toBe(0);
+  }, 120_000);
+});
+
+describe('runBenchmark: a model that fails to load on resume', () => {
+  it('exits 1 even though the journal already holds some of its samples', async () => {
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 4, isolate: false });
+    const runDir = path.join(dir, 'results', 'r');
+    expect((await runCli(['run', config, '--run-id', 'r', '--limit', '2'])).code).toBe(0);
+    // Drop one finished sample so the resume has work left, then make the backend module unloadable.
+    const journal = path.join(runDir, 'samples.jsonl');
+    writeFileSync(journal, `${readFileSync(journal, 'utf8').split('\n')[0]}\n`);
+    const broken = readFileSync(config, 'utf8').replace(/module: .*/, `module: ${path.join(dir, 'missing-backend.ts')}`);
+    writeFileSync(config, broken);
+    const r = await runCli(['run', '--resume', runDir, '--force']);
+    expect(r.stdout).toMatch(/could not be loaded/);
+    expect(r.code).toBe(1);
+  }, 30_000);
+});
+
+describe('runBenchmark: a judge that cannot be set up', () => {
+  it('fails the run without leaving the journal open', async () => {
+    const { readdirSync, readlinkSync } = await import('node:fs');
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 1, isolate: false, extra: `judge: { provider: openai, endpoint: "http://127.0.0.1:9/v1", model: judge, rules: ${path.join(dir, 'no-rules.json')} }\n` });
+    const r = await runCli(['run', config, '--run-id', 'j']);
+    expect(r.code).not.toBe(0);
+    const open = readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
+    expect(open.filter((f) => f.startsWith(dir))).toEqual([]);
+  }, 30_000);
+});
