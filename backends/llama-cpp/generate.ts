@@ -25,10 +25,11 @@ export function mediaTokens(tok: FugoodTokenizeResult): number {
 
 /**
  * Sampler settings. @fugood's temperature 0 is not greedy (the output still depends on the seed):
- * greedy needs top_k 1. Repetition, DRY and XTC samplers are switched off so greedy means argmax.
+ * greedy needs top_k 1. Repetition, DRY and XTC samplers are switched off so greedy means argmax, and
+ * min_p (default 0.05) so temperature sampling is plain temperature + top-p, as in HF and the ONNX backend.
  */
-export function samplingOptions(params: GenParams, configSeed: number): Pick<FugoodCompletionOptions, 'temperature' | 'top_k' | 'top_p' | 'seed' | 'penalty_repeat' | 'penalty_last_n' | 'dry_multiplier' | 'xtc_probability'> {
-  const neutral = { penalty_repeat: 1, penalty_last_n: 0, dry_multiplier: 0, xtc_probability: 0, seed: params.seed ?? configSeed };
+export function samplingOptions(params: GenParams, configSeed: number): Pick<FugoodCompletionOptions, 'temperature' | 'top_k' | 'top_p' | 'min_p' | 'seed' | 'penalty_repeat' | 'penalty_last_n' | 'dry_multiplier' | 'xtc_probability'> {
+  const neutral = { min_p: 0, penalty_repeat: 1, penalty_last_n: 0, dry_multiplier: 0, xtc_probability: 0, seed: params.seed ?? configSeed };
   if (params.temperature <= 0) return { ...neutral, temperature: 0, top_k: 1, top_p: 1 };
   return { ...neutral, temperature: params.temperature, top_k: 0, top_p: params.topP ?? 1 };
 }

@@ -27,12 +27,28 @@ export interface GgufTensorInfo {
 
 const TYPE_BY_ID = Object.fromEntries(Object.entries(GGUF_VALUE_TYPE).map(([k, v]) => [v, k])) as Record<number, keyof typeof GGUF_VALUE_TYPE>;
 
+/** Smallest encoding of one array item (a string is at least its u64 length). */
+const ITEM_MIN_BYTES: Record<GgufScalarType, number> = {
+  u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4, bool: 1, u64: 8, i64: 8, f64: 8, string: 8,
+};
+
 /** Thrown inside the parser when the buffer ends early; the caller reads more and retries. */
 class NeedMore extends Error {}
 
 class Cursor {
   pos = 0;
-  constructor(private readonly buf: Buffer, private readonly eof: boolean, private readonly file: string) {}
+  constructor(private readonly buf: Buffer, private readonly eof: boolean, private readonly file: string, private readonly fileSize: number) {}
+  /**
+   * A length field pointing past the end of the file (cut download or garbage): say so at once instead of growing the
+   * read window to the whole (possibly multi-GiB) file, or allocating an array of that length.
+   */
+  private fits(bytes: number, what: string, field: string): void {
+    if (this.pos + bytes <= this.fileSize) return;
+    throw new ModelFileError(
+      `GGUF file ${this.file} is truncated or corrupt: ${what} at byte ${this.pos} needs ${bytes} bytes, past the end of the file (${this.fileSize} bytes)`,
+      { file: this.file, field, hint: 're-download or re-convert the model file' },
+    );
+  }
   private need(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     if (!this.eof) throw new NeedMore();
@@ -48,14 +64,15 @@ class Cursor {
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ModelFileError(`GGUF file ${this.file} has an impossible size field (${v}) at byte ${this.pos - 8}`, { file: this.file });
     return Number(v);
   }
-  str(): string {
+  str(what: string, field: string): string {
     const n = this.u64();
+    this.fits(n, what, field);
     this.need(n);
     const s = this.buf.toString('utf8', this.pos, this.pos + n);
     this.pos += n;
     return s;
   }
-  scalar(type: GgufScalarType): GgufScalar {
+  scalar(type: GgufScalarType, key: string): GgufScalar {
     const b = this.buf;
     const read = <T>(n: number, f: (o: number) => T): T => { this.need(n); const v = f(this.pos); this.pos += n; return v; };
     switch (type) {
@@ -70,7 +87,7 @@ class Cursor {
       case 'bool': return read(1, (o) => b.readUInt8(o) !== 0);
       case 'u64': return read(8, (o) => b.readBigUInt64LE(o));
       case 'i64': return read(8, (o) => b.readBigInt64LE(o));
-      case 'string': return this.str();
+      case 'string': return this.str(`a string of key ${key}`, key);
     }
   }
   valueType(key: string): keyof typeof GGUF_VALUE_TYPE {
@@ -81,18 +98,19 @@ class Cursor {
   }
   value(key: string): GgufValue {
     const type = this.valueType(key);
-    if (type !== 'array') return { type, value: this.scalar(type) } as GgufValue;
+    if (type !== 'array') return { type, value: this.scalar(type, key) } as GgufValue;
     const itemType = this.valueType(key);
     if (itemType === 'array') throw new ModelFileError(`GGUF file ${this.file}: key ${key} is a nested array (unsupported)`, { file: this.file, field: key });
     const n = this.u64();
+    this.fits(n * ITEM_MIN_BYTES[itemType], `the ${n}-item array of key ${key}`, key);
     const value: GgufScalar[] = new Array(n);
-    for (let i = 0; i < n; i++) value[i] = this.scalar(itemType);
+    for (let i = 0; i < n; i++) value[i] = this.scalar(itemType, key);
     return { type, itemType, value };
   }
 }
 
 function parse(buf: Buffer, eof: boolean, file: string, fileSize: number): GgufInfo {
-  const c = new Cursor(buf, eof, file);
+  const c = new Cursor(buf, eof, file, fileSize);
   if (buf.length >= 4 && buf.toString('latin1', 0, 4) !== 'GGUF') {
     throw new ModelFileError(`${file} is not a GGUF file (magic ${JSON.stringify(buf.toString('latin1', 0, 4))})`, {
       file, hint: 'point the config at a .gguf file (llama.cpp convert_hf_to_gguf.py output)',
@@ -109,12 +127,12 @@ function parse(buf: Buffer, eof: boolean, file: string, fileSize: number): GgufI
   const kvCount = c.u64();
   const kv = new Map<string, GgufValue>();
   for (let i = 0; i < kvCount; i++) {
-    const key = c.str();
+    const key = c.str(`the name of key #${i}`, `kv #${i}`);
     kv.set(key, c.value(key));
   }
   const tensors = new Map<string, GgufTensorInfo>();
   for (let i = 0; i < tensorCount; i++) {
-    const name = c.str();
+    const name = c.str(`the name of tensor #${i}`, `tensor #${i}`);
     const nDims = c.u32();
     if (nDims > 4) throw new ModelFileError(`GGUF file ${file}: tensor ${name} has ${nDims} dimensions (max 4)`, { file, field: name });
     const dims: number[] = [];
@@ -123,6 +141,12 @@ function parse(buf: Buffer, eof: boolean, file: string, fileSize: number): GgufI
   }
   const alignValue = kv.get('general.alignment');
   const alignment = alignValue && typeof alignValue.value === 'number' ? alignValue.value : GGUF_DEFAULT_ALIGNMENT;
+  // llama.cpp refuses these too; 0 would make every offset below NaN and hide truncated tensors.
+  if (!Number.isInteger(alignment) || alignment < 1 || (alignment & (alignment - 1)) !== 0) {
+    throw new ModelFileError(`GGUF file ${file}: general.alignment is ${alignment}, not a power of two`, {
+      file, field: 'general.alignment', hint: 're-convert the model with llama.cpp',
+    });
+  }
   const dataOffset = Math.ceil(c.pos / alignment) * alignment;
   return { file, version, fileSize, kv, tensors, alignment, dataOffset };
 }

@@ -24,24 +24,28 @@ function extensionOf(data: Uint8Array, name?: string): string {
 export async function materializeImages(images: ImageSource[], tmpRoot: () => Promise<string>): Promise<ImageFiles> {
   const paths: string[] = [];
   const written: string[] = [];
-  for (const [i, image] of images.entries()) {
-    if (image.kind === 'path') {
-      await access(image.path).catch((err: unknown) => {
-        throw new ImageError(`image file not found: ${image.path}`, { file: image.path, cause: err, hint: 'check the dataset folder' });
-      });
-      paths.push(path.resolve(image.path));
-      continue;
+  const cleanup = async (): Promise<void> => { await Promise.all(written.map((f) => rm(f, { force: true }))); };
+  try {
+    for (const [i, image] of images.entries()) {
+      if (image.kind === 'path') {
+        await access(image.path).catch((err: unknown) => {
+          throw new ImageError(`image file not found: ${image.path}`, { file: image.path, cause: err, hint: 'check the dataset folder' });
+        });
+        paths.push(path.resolve(image.path));
+        continue;
+      }
+      if (image.data.length === 0) throw new ImageError(`image ${image.name ?? i} is empty`, { file: image.name });
+      const file = path.join(await tmpRoot(), `${process.pid}-${Date.now()}-${i}${extensionOf(image.data, image.name)}`);
+      written.push(file);
+      await writeFile(file, image.data);
+      paths.push(file);
     }
-    if (image.data.length === 0) throw new ImageError(`image ${image.name ?? i} is empty`, { file: image.name });
-    const file = path.join(await tmpRoot(), `${process.pid}-${Date.now()}-${i}${extensionOf(image.data, image.name)}`);
-    await writeFile(file, image.data);
-    paths.push(file);
-    written.push(file);
+  } catch (err) {
+    // The caller only gets cleanup() on success: remove what this call wrote before failing.
+    await cleanup();
+    throw err;
   }
-  return {
-    paths,
-    cleanup: async () => { await Promise.all(written.map((f) => rm(f, { force: true }))); },
-  };
+  return { paths, cleanup };
 }
 
 /** A lazily created per-backend temp folder. */

@@ -23,6 +23,7 @@ export interface FugoodCompletionOptions {
   temperature: number;
   top_k?: number;
   top_p?: number;
+  min_p?: number;
   seed: number;
   penalty_repeat?: number;
   penalty_last_n?: number;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/core/errors.ts';
+import { BackendError, ConfigError } from '../../src/core/errors.ts';
 import { now } from '../../src/core/backend.ts';
 import type { Backend, BackendContext, GenerateOptions, ModelInfo } from '../../src/core/backend.ts';
 import type { VlmRequest } from '../../src/core/request.ts';
@@ -36,6 +36,16 @@ function modelInfo(model: ModelConfig, opts: OnnxOptions, loaded: OnnxModel): Mo
   };
 }
 
+/** Resolve when `turn` settles; reject at once (E_ABORTED) if the signal fires while waiting. */
+function waitTurn(turn: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): void => reject(new BackendError('generation aborted while queued', { code: 'E_ABORTED', retryable: false }));
+    if (signal.aborted) return aborted();
+    signal.addEventListener('abort', aborted, { once: true });
+    void turn.then(() => { signal.removeEventListener('abort', aborted); resolve(); });
+  });
+}
+
 /**
  * ONNX Runtime backend for LLaVA-family exports in the transformers.js / Optimum layout. One
  * generation at a time: calls queue inside the backend (parallelSequences 1).
@@ -50,8 +60,12 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   // Prompts come from the family; `template: chat_template` defers to the folder's Jinja template.
   const render = model.template === FOLDER_TEMPLATE ? await folderTemplate(loaded.files) : undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  let closed: Promise<void> | undefined;
 
   const generateOne = async (req: VlmRequest, gen: GenerateOptions): Promise<VlmOutput> => {
+    if (closed) throw new BackendError('backend is closed', { retryable: false });
+    // An abort that came while queued must not cost an image preprocessing and vision encode.
+    if (gen.signal.aborted) throw new BackendError('generation aborted while queued', { code: 'E_ABORTED', retryable: false });
     const start = now();
     const startedAt = Date.now();
     const prepared = await preparePrompt(loaded, family, req, { template: model.template, merge: opts.merge, render });
@@ -65,10 +79,16 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     info: modelInfo(model, opts, loaded),
     capabilities: { images: true, multiImage: true, streaming: true, parallelSequences: 1 },
     generate(req, gen) {
-      const run = queue.then(() => generateOne(req, gen));
-      queue = run.catch(() => undefined);
+      // Requests queue in order; one aborted while queued rejects at once (the one running is untouched).
+      const run = waitTurn(queue, gen.signal).then(() => generateOne(req, gen));
+      queue = Promise.allSettled([queue, run]);
       return run;
     },
-    close: () => loaded.close(),
+    close() {
+      // Sessions are released only after the generation in flight (and those queued) settle:
+      // releasing them under a running decoder fails it with 'Session already disposed'.
+      closed ??= (async () => { await queue; await loaded.close(); })();
+      return closed;
+    },
   };
 }

@@ -6,10 +6,10 @@ import type { DecoderRunner } from './decoder.ts';
 import { fromFloat32, toFloat32 } from './f16.ts';
 import { readExportConfig, readJson, resolveModelFiles } from './files.ts';
 import type { ExportConfig, ModelFiles } from './files.ts';
-import { openSessions } from './sessions.ts';
+import { openSessions, releaseAll } from './sessions.ts';
 import type { SessionOptions } from './sessions.ts';
 import { checkDecoder, checkEmbedTokens, checkVisionEncoder } from './signature.ts';
-import type { VisionSignature } from './signature.ts';
+import type { DecoderSignature, VisionSignature } from './signature.ts';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -72,9 +72,17 @@ export async function loadOnnxModel(opts: LoadOptions): Promise<OnnxModel> {
   const config = await readExportConfig(files);
   const tokenizer = await loadTokenizer(files);
   const { sessions, device, warnings } = await openSessions(files, opts);
-  checkEmbedTokens(sessions.embed_tokens, files);
-  const vision = checkVisionEncoder(sessions.vision_encoder, files);
-  const decoderSig = checkDecoder(sessions.decoder_model_merged, files);
+  let vision: VisionSignature;
+  let decoderSig: DecoderSignature;
+  try {
+    checkEmbedTokens(sessions.embed_tokens, files);
+    vision = checkVisionEncoder(sessions.vision_encoder, files);
+    decoderSig = checkDecoder(sessions.decoder_model_merged, files);
+  } catch (err) {
+    // A rejected export must not keep its three sessions (and their weights) in native memory.
+    await releaseAll(sessions);
+    throw err;
+  }
   const decoder = createDecoderRunner(ort, sessions.decoder_model_merged, decoderSig);
   const idsTensor = (ids: number[]): Tensor => new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
   // embed_tokens is a pure lookup, so a decode step's row can be reused for a repeated id; this saves

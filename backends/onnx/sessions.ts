@@ -43,10 +43,26 @@ async function openSession(
   });
 }
 
-async function openAll(files: ModelFiles, providers: InferenceSession.ExecutionProviderConfig[], threads: number): Promise<Record<GraphName, InferenceSession>> {
-  const out = {} as Record<GraphName, InferenceSession>;
-  for (const g of GRAPHS) out[g] = await openSession(files.graphs[g], providers, threads);
-  return out;
+/** Release every session of a (possibly partial) set on an error path; native memory is freed only by release(). */
+export async function releaseAll(sessions: Partial<Record<GraphName, InferenceSession>>): Promise<void> {
+  for (const s of Object.values(sessions)) await s.release().catch(() => undefined);
+}
+
+/** Open the graphs in order; on a failure, release those already open and rethrow (mapped by `wrap`). */
+async function openAll(
+  files: ModelFiles, providers: InferenceSession.ExecutionProviderConfig[], threads: number,
+  wrap: (file: string, err: unknown) => unknown = (_file, err) => err,
+): Promise<Record<GraphName, InferenceSession>> {
+  const out: Partial<Record<GraphName, InferenceSession>> = {};
+  for (const g of GRAPHS) {
+    try {
+      out[g] = await openSession(files.graphs[g], providers, threads);
+    } catch (err) {
+      await releaseAll(out);
+      throw wrap(files.graphs[g], err);
+    }
+  }
+  return out as Record<GraphName, InferenceSession>;
 }
 
 function fileError(file: string, err: unknown): ModelFileError {
@@ -56,12 +72,8 @@ function fileError(file: string, err: unknown): ModelFileError {
 }
 
 /** Which graph failed: open each on CPU so a broken file is reported as such, not as a CUDA problem. */
-async function openAllCpu(files: ModelFiles, threads: number): Promise<Record<GraphName, InferenceSession>> {
-  const out = {} as Record<GraphName, InferenceSession>;
-  for (const g of GRAPHS) {
-    try { out[g] = await openSession(files.graphs[g], ['cpu'], threads); } catch (err) { throw fileError(files.graphs[g], err); }
-  }
-  return out;
+function openAllCpu(files: ModelFiles, threads: number): Promise<Record<GraphName, InferenceSession>> {
+  return openAll(files, ['cpu'], threads, fileError);
 }
 
 /**
@@ -77,8 +89,8 @@ export async function openSessions(files: ModelFiles, opts: SessionOptions): Pro
   } catch (err) {
     const message = (err as Error).message ?? String(err);
     if (!PROVIDER_LOAD_ERROR.test(message)) {
-      // Not a provider problem: find and name the broken file.
-      await openAllCpu(files, opts.threads);
+      // Not a provider problem: find and name the broken file (the CPU sessions are only a probe).
+      await releaseAll(await openAllCpu(files, opts.threads));
       throw new BackendError(`onnxruntime failed to create a CUDA session: ${message}`, { cause: err, hint: CUDA_HINT });
     }
     if (opts.provider === 'cuda') {
