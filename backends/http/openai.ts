@@ -118,12 +118,14 @@ export function applyChunk(st: StreamState, e: SseEvent, atMs: number, errCtx: H
   }
   const fr = mapFinishReason(choice?.finish_reason);
   if (fr) st.finishReason = fr;
+  // Per-chunk counts come from usage only when every text chunk carries it (continuous_usage_stats);
+  // usage first seen on the last text chunk is the total, not that chunk's share.
   if (chunk.usage) {
     const prev = st.usage?.completion_tokens ?? 0;
     st.usage = chunk.usage;
     if (piece !== '') {
       const n = (chunk.usage.completion_tokens ?? prev) - prev;
-      st.chunkTokens.push(Math.max(n, 1));
+      st.chunkTokens.push(st.chunkTokensFromServer ? Math.max(n, 1) : 1);
     }
   } else if (piece !== '') {
     st.chunkTokensFromServer = false;

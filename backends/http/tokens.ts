@@ -11,18 +11,29 @@ export interface TokenCounter {
 }
 
 export async function loadTokenCounter(path: string, file?: string): Promise<TokenCounter> {
+  const bad = (what: string, err: unknown) => new ConfigError(`cannot ${what}: ${err instanceof Error ? err.message : String(err)}`, {
+    file, field: 'backend.tokenizer', cause: err, hint: 'point tokenizer at the model\'s tokenizer.json (with its tokenizer_config.json beside it)',
+  });
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`cannot read tokenizer ${path}`, {
-      file, field: 'backend.tokenizer', cause: err, hint: 'point tokenizer at the model\'s tokenizer.json',
-    });
+    throw bad(`read tokenizer ${path}`, err);
   }
   const cfgPath = join(dirname(path), 'tokenizer_config.json');
-  const config: unknown = existsSync(cfgPath) ? JSON.parse(readFileSync(cfgPath, 'utf8')) : {};
+  let config: unknown = {};
+  try {
+    if (existsSync(cfgPath)) config = JSON.parse(readFileSync(cfgPath, 'utf8'));
+  } catch (err) {
+    throw bad(`read ${cfgPath}`, err);
+  }
   const { Tokenizer } = await import('@huggingface/tokenizers');
-  const tok = new Tokenizer(json as object, config as object);
+  let tok: InstanceType<typeof Tokenizer>;
+  try {
+    tok = new Tokenizer(json as object, config as object);
+  } catch (err) {
+    throw bad(`load tokenizer ${path}`, err);
+  }
   return { count: (text) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: false }).ids.length) };
 }
 

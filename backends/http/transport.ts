@@ -75,7 +75,9 @@ export async function createTransport(opts: {
     const pool = new Pool(u.origin, {
       connections: opts.maxConnections,
       pipelining: 1,
-      keepAliveTimeout: 30_000,
+      // uvicorn (vLLM, trtllm-serve) and llama-server close idle connections after 5 s: stay under it so a
+      // request never goes out on a socket the server is closing.
+      keepAliveTimeout: 4_000,
       // Per-request timeouts are ours (AbortSignal); undici's defaults (300 s) must not cut in first.
       headersTimeout: 0,
       bodyTimeout: 0,

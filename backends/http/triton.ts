@@ -98,9 +98,18 @@ export function applyTritonEvent(st: StreamState, e: SseEvent, atMs: number, opt
   const out = ev[opts.fields.text_output];
   if (out === undefined) return;
   let piece = typeof out === 'string' ? out : Array.isArray(out) ? out.join('') : String(out);
-  if (opts.cumulative) piece = piece.startsWith(st.text) ? piece.slice(st.text.length) : piece;
-  // Engines built without exclude_input_in_output echo the prompt in the first response.
-  if (st.chunkMs.length === 0 && opts.prompt && piece.startsWith(opts.prompt)) piece = piece.slice(opts.prompt.length);
+  // Engines built without exclude_input_in_output echo the prompt: in the first delta, or at the
+  // start of every cumulative text.
+  const echoed = opts.cumulative || st.chunkMs.length === 0;
+  if (echoed && opts.prompt && piece.startsWith(opts.prompt)) piece = piece.slice(opts.prompt.length);
+  if (opts.cumulative) {
+    // The event is the whole text so far. Its tail may differ from what came before (the detokeniser
+    // completes a multi-byte character it had shown as U+FFFD): the new text wins, the rest is the piece.
+    let same = 0;
+    while (same < st.text.length && same < piece.length && st.text.charCodeAt(same) === piece.charCodeAt(same)) same++;
+    st.text = st.text.slice(0, same);
+    piece = piece.slice(same);
+  }
   if (piece === '') return;
   st.text += piece;
   st.chunkMs.push(atMs);

@@ -50,7 +50,8 @@ export const HttpOptions = z.strictObject({
   extraBody: z.record(z.string(), z.unknown()).default({}),
   /** Triton ensemble field-name overrides, e.g. { text_input: 'prompt' }. */
   tritonFields: z.record(z.string(), z.string()).default({}),
-  imageTransport: z.enum(['url', 'bytes']).default('bytes'),
+  /** Triton: `url` sends image_url_input as a data URL (recommended for HTTP); `bytes` sends image_bytes_input. */
+  imageTransport: z.enum(['url', 'bytes']).default('url'),
   maxConnections: z.int().positive().default(64),
   tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true), ca: z.string().optional() }).optional(),
   /** Stream responses (SSE: per-chunk timings, TTFT); false uses the one-shot endpoints. */

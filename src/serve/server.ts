@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pLimit from 'p-limit';
 import type { Backend } from '../core/backend.ts';
+import { UsageError } from '../core/errors.ts';
 import type { TokenEvent, VlmOutput } from '../core/response.ts';
 import { ApiError, errorBody, fromBackendError } from './errors.ts';
 import { parseChatRequest, type ParsedChatRequest } from './wire.ts';
@@ -136,9 +137,10 @@ export async function createOpenAiServer(opts: OpenAiServerOptions): Promise<Ope
       if (!res.destroyed) res.end('data: [DONE]\n\n');
     } catch (err) {
       if (signal.aborted) { res.destroy(); return; }
-      // Status is already 200: report the failure as an error event, as vLLM does.
+      // Status is already 200: report the failure as an error event, as vLLM does — with the status
+      // the request would have got as a numeric `code`, so clients can still tell 429/5xx (retry) apart.
       const e = fromBackendError(err);
-      write(errorBody(e));
+      write({ error: { ...errorBody(e).error, code: e.status } });
       res.end();
     }
   }
@@ -165,19 +167,36 @@ export async function createOpenAiServer(opts: OpenAiServerOptions): Promise<Ope
   }
 
   const server: Server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => { void handle(req, res); });
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    const fail = (err: NodeJS.ErrnoException) => reject(listenError(err, host, port));
+    server.once('error', fail);
+    server.listen(port, host, () => { server.off('error', fail); resolve(); });
   });
   const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
-    url: `http://${host}:${addr.port}`,
+    url: `http://${urlHost}:${addr.port}`,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
   };
+}
+
+/** A bind failure is the user's choice of address: say which one and what to do instead. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): UsageError {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const hostProblem = err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND';
+  const hint = err.code === 'EADDRINUSE'
+    ? 'stop the process using it or choose another --port (0 picks a free one)'
+    : err.code === 'EACCES'
+      ? 'ports below 1024 need privileges: choose a higher --port'
+      : hostProblem
+        ? 'use --host with an address of this machine (127.0.0.1, 0.0.0.0)'
+        : 'check --host and --port';
+  return new UsageError(`cannot listen on ${where}: ${err.code ?? err.message}`, { field: hostProblem ? 'host' : 'port', hint, cause: err });
 }
 
 function finishOf(out: VlmOutput): 'stop' | 'length' {

@@ -26,7 +26,8 @@ export interface RunningServe extends OpenAiServer {
 /** Load the chosen backends (local ones isolated in child processes, as in a run) and serve them. */
 export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   const chosen = opts.models && opts.models.length > 0
-    ? opts.models.map((id) => {
+    // A model named twice is served once (loading it twice would leave one backend never closed).
+    ? [...new Set(opts.models)].map((id) => {
       const m = opts.config.models.find((x) => x.id === id);
       if (!m) {
         throw new ConfigError(`no model '${id}' in the config`, {

@@ -1,6 +1,10 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackend as createHttpBackend } from '../../backends/http/index.ts';
 import { createSseParser } from '../../backends/http/sse.ts';
+import { ModelConfig } from '../../src/config/schema.ts';
+import { BackendError, UsageError } from '../../src/core/errors.ts';
+import { userMessage } from '../../src/core/request.ts';
 import { createOpenAiServer, type OpenAiServer } from '../../src/serve/server.ts';
 import { createEchoBackend, type EchoBackend } from './echo-backend.ts';
 
@@ -148,5 +152,35 @@ describe('createOpenAiServer', () => {
     });
     await expect.poll(() => slow.aborted, { timeout: 2000 }).toBe(before + 1);
     expect(slow.active).toBe(0);
+  });
+
+  it('keeps the status of a mid-stream backend failure in the error event, so clients can retry 429/5xx', async () => {
+    const flaky = createEchoBackend({ id: 'flaky' });
+    flaky.generate = async (_r, g) => {
+      g.onToken?.({ text: 'partial', tokens: 1, atMs: 1 });
+      throw new BackendError('engine overloaded', { code: 'E_RATE_LIMIT', retryable: true });
+    };
+    const s = await createOpenAiServer({ backends: new Map([['flaky', flaky]]) });
+    const client = await createHttpBackend(ModelConfig.parse({
+      id: 'c', family: 'llava-1.5', backend: { type: 'http', server: 'vlmbench', model: 'flaky', endpoints: [s.url] },
+    }), { log: () => {} });
+    try {
+      const raw = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'flaky', stream: true, messages: [{ role: 'user', content: 'x' }] }) });
+      // vLLM's shape: the numeric status the request would have got before streaming started.
+      expect(sseEvents(await raw.text()).map((e) => JSON.parse(e)).at(-1).error).toMatchObject({ message: 'engine overloaded', code: 429 });
+      const err = await client.generate({ sampleId: 'x', messages: [userMessage('x')], params: { maxTokens: 4, temperature: 0 } },
+        { signal: new AbortController().signal }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'E_RATE_LIMIT', retryable: true });
+    } finally {
+      await client.close?.();
+      await s.close();
+    }
+  });
+
+  it('refuses a port already in use with a usage error naming the address and what to do', async () => {
+    const port = Number(new URL(server.url).port);
+    const err = await createOpenAiServer({ backends: new Map([['echo', echo]]), port }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err).toMatchObject({ field: 'port', message: expect.stringContaining(`127.0.0.1:${port}`), hint: expect.stringContaining('--port') });
   });
 });

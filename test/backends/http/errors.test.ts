@@ -64,4 +64,12 @@ describe('http error classification', () => {
     applyChunk(st, { event: 'message', data: '[DONE]' }, 10, ctx);
     expect(st).toMatchObject({ text: 'hmm ok', chunkMs: [2, 3], finishReason: 'length', done: true, usage: { completion_tokens: 2 } });
   });
+
+  it('reads usage on the last content chunk as the total, not as that chunk\'s token count', () => {
+    const st = newStreamState();
+    applyChunk(st, { event: 'message', data: '{"choices":[{"delta":{"content":"a"}}],"usage":null}' }, 1, ctx);
+    applyChunk(st, { event: 'message', data: '{"choices":[{"delta":{"content":" b"}}]}' }, 2, ctx);
+    applyChunk(st, { event: 'message', data: '{"choices":[{"delta":{"content":" c"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":3}}' }, 3, ctx);
+    expect(st).toMatchObject({ text: 'a b c', chunkTokens: [1, 1, 1], chunkTokensFromServer: false, usage: { completion_tokens: 3 } });
+  });
 });

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../../../backends/http/index.ts';
+import { newStreamState } from '../../../backends/http/openai.ts';
+import { applyTritonEvent, TRITON_DEFAULT_FIELDS } from '../../../backends/http/triton.ts';
 import type { Backend } from '../../../src/core/backend.ts';
 import { ConfigError } from '../../../src/core/errors.ts';
 import { userMessage, type VlmRequest } from '../../../src/core/request.ts';
@@ -107,5 +109,30 @@ describe('http backend, api triton (protocol stand-in)', () => {
       const err = await gen(b, req('x')).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'E_HTTP', retryable: false, message: expect.stringContaining("unknown model: 'nope'") });
     } finally { await b.close?.(); }
+  });
+});
+
+describe('applyTritonEvent with accumulate_tokens', () => {
+  const errCtx = { url: 'http://h/v2/models/ensemble/generate_stream', secrets: [] };
+  const run = (outputs: string[], prompt = 'USER: <image>\nq ASSISTANT:') => {
+    const st = newStreamState();
+    const pieces: string[] = [];
+    outputs.forEach((o, i) => applyTritonEvent(st, { event: 'message', data: JSON.stringify({ text_output: o }) }, i + 1, {
+      fields: TRITON_DEFAULT_FIELDS, cumulative: true, prompt, errCtx, onToken: (e) => pieces.push(e.text),
+    }));
+    return { st, pieces };
+  };
+
+  it('strips an echoed prompt from every event, not only the first', () => {
+    const p = 'USER: <image>\nq ASSISTANT:';
+    const { st, pieces } = run([`${p} a`, `${p} a b`, `${p} a b c`]);
+    expect(st.text).toBe(' a b c');
+    expect(pieces).toEqual([' a', ' b', ' c']);
+  });
+
+  it('follows a detokeniser that revises its tail (a multi-byte character completed later)', () => {
+    const { st } = run(['caf\uFFFD', 'café', 'café au lait']);
+    expect(st.text).toBe('café au lait');
+    expect(st.chunkMs).toEqual([1, 2, 3]);
   });
 });
