@@ -3,10 +3,14 @@ import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from '.
 
 const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'test', 'p', 'pHolm', 'flips', 'verdict'];
 
-/** Markdown table cell: pipes, backticks, angle brackets and newlines cannot break the table or inject HTML. */
+/**
+ * Markdown table cell: pipes, backticks, angle brackets and newlines cannot break the table or inject
+ * HTML, and link/image/emphasis punctuation is escaped so a model answer such as `![x](https://…)` shows
+ * as text instead of loading a remote image on the CI page.
+ */
 export function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!)
-    .replace(/`/g, '\\`').replace(/\r?\n/g, ' ');
+    .replace(/[`[\]!*_~]/g, '\\$&').replace(/\r?\n/g, ' ');
 }
 
 function clip(s: string | undefined, max = 120): string {

@@ -3,6 +3,10 @@ import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from '.
 
 const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'p', 'pHolm', 'flips', 'verdict'];
 
+/** Run data (model output, sample ids) is printed as text: control characters could drive the terminal. */
+// eslint-disable-next-line no-control-regex
+const printable = (line: string): string => line.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+
 function clip(s: string, max: number): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
@@ -30,5 +34,5 @@ export function renderComparisonText(comparisons: readonly RunComparison[], opts
     }
     out.push('');
   }
-  return out.join('\n');
+  return out.map(printable).join('\n');
 }

@@ -79,11 +79,17 @@ export async function readGguf(file: string): Promise<ModelEvidence> {
 }
 
 async function readJson(file: string): Promise<Meta> {
+  let value: unknown;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Meta;
+    value = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw new ModelFileError(`cannot read ${path.basename(file)}: ${(err as Error).message}`, { file, cause: err });
   }
+  // `null`, an array or a scalar parses but has no fields to read (and would crash the readers below).
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ModelFileError(`${path.basename(file)} is not a JSON object`, { file, hint: 'give the model\'s config.json (an object with model_type, vision_config, …)' });
+  }
+  return value as Meta;
 }
 
 async function readFolder(dir: string): Promise<ModelEvidence> {

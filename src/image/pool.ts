@@ -48,6 +48,7 @@ export async function createWorkerPool<A extends unknown[], R>(
   const queue: Task[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, Task>();
+  const live = new Set<Worker>();
   let closed = false;
   let nextId = 0;
 
@@ -79,8 +80,21 @@ export async function createWorkerPool<A extends unknown[], R>(
       busy.delete(w);
       task?.reject(err);
     });
+    // A worker that ends (crash, process.exit in the task, failed start) takes no more tasks; its task
+    // and, once no worker is left, everything queued reject instead of waiting forever.
+    w.on('exit', (code) => {
+      live.delete(w);
+      const at = idle.indexOf(w);
+      if (at >= 0) idle.splice(at, 1);
+      if (closed) return;
+      const err = new Error(`pool worker exited with code ${code}; ${live.size} of ${threads} workers left`);
+      busy.get(w)?.reject(err);
+      busy.delete(w);
+      if (live.size === 0) for (const t of queue.splice(0)) t.reject(err);
+    });
     w.unref();
     idle.push(w);
+    live.add(w);
     return w;
   });
 
@@ -88,6 +102,7 @@ export async function createWorkerPool<A extends unknown[], R>(
     threads,
     run(...args: A): Promise<R> {
       if (closed) return Promise.reject(new Error('worker pool is closed'));
+      if (live.size === 0) return Promise.reject(new Error('every worker of the pool has exited; create a new pool'));
       return new Promise<R>((resolve, reject) => {
         queue.push({ id: nextId++, args, resolve: resolve as (v: unknown) => void, reject });
         pump();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,11 @@ export type PublishedScores = z.infer<typeof PublishedFile> & { file: string };
  * configs/published/ (e.g. 'llava-family').
  */
 export function resolvePublished(ref: string, cwd = process.cwd()): string {
-  if (/^[A-Za-z0-9._-]+$/.test(ref) && !/\.ya?ml$/.test(ref)) return path.join(path.dirname(DEFAULT_PUBLISHED_FILE), `${ref}.yaml`);
+  if (/^[A-Za-z0-9._-]+$/.test(ref) && !/\.ya?ml$/.test(ref)) {
+    // A bare name is a bundled file only when one exists: `scores.json` or `my-scores` in cwd is a path.
+    const bundled = path.join(path.dirname(DEFAULT_PUBLISHED_FILE), `${ref}.yaml`);
+    if (existsSync(bundled)) return bundled;
+  }
   return path.resolve(cwd, ref);
 }
 
@@ -52,7 +57,7 @@ export async function loadPublished(file: string): Promise<PublishedScores> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError('published scores file not found', { file, cause: err, hint: 'check report.published in the config' });
+    throw new ConfigError('published scores file not found', { file, cause: err, hint: 'check report.published in the config (a path, or a bundled name such as llava-family)' });
   }
   const { parse } = await import('yaml');
   let raw: unknown;

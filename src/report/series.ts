@@ -1,6 +1,6 @@
 import type { SuiteSummary } from '../core/record.ts';
 import type { LoadedRun } from '../results/files.ts';
-import { axisForSuite, EXTRA_AXIS_NAMES, NON_PERCENT_AXES, orderAxes } from './radar/axes.ts';
+import { axisForSuite, EXTRA_AXIS_NAMES, HEADLINE_AXIS, NON_PERCENT_AXES, orderAxes } from './radar/axes.ts';
 import type { RadarSeries } from './radar/data.ts';
 
 /** One model inside one run: the unit a report draws as a series. */
@@ -40,9 +40,12 @@ export function headlineValue(s: SuiteSummary, axis?: string): number | null {
   return Math.abs(m.value) <= 1 ? m.value * 100 : m.value;
 }
 
-/** Axis a suite is drawn on: its LLaVA-1.5 figure axis when mapped, else the suite id itself. */
-export function radarAxisOf(suite: string): string {
-  return axisForSuite(suite) ?? EXTRA_AXIS_NAMES[suite.toLowerCase()] ?? suite;
+/**
+ * Axis a suite is drawn on: the benchmark its headline names (the combined `ocr` suite), else its
+ * LLaVA-1.5 figure axis when mapped, else the suite id itself.
+ */
+export function radarAxisOf(suite: string, headline?: string): string {
+  return (headline && Object.hasOwn(HEADLINE_AXIS, headline) ? HEADLINE_AXIS[headline] : undefined) ?? axisForSuite(suite) ?? EXTRA_AXIS_NAMES[suite.toLowerCase()] ?? suite;
 }
 
 /**
@@ -56,7 +59,7 @@ export function measuredRadar(series: readonly ModelSeries[]): { axes: string[];
     const acc = new Map<string, { sum: number; n: number; model: number; ref: number; ratio: boolean }>();
     for (const r of s.run.summary.results) {
       if (r.model !== s.model || isPerfSummary(r)) continue;
-      const axis = radarAxisOf(r.suite);
+      const axis = radarAxisOf(r.suite, r.headline);
       const v = headlineValue(r, axis);
       axisNames.push(axis);
       if (v === null) continue;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { compareMany } from '../../compare/compare.ts';
+import { runModels } from '../../compare/pair.ts';
 import { renderComparisonHtml } from '../../compare/render-html.ts';
 import { renderComparisonMarkdown } from '../../compare/render-md.ts';
 import { renderComparisonText } from '../../compare/render-text.ts';
@@ -44,15 +45,27 @@ Examples:
     const format = values.format as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new UsageError(`unknown --format '${values.format}'`, { field: '--format', hint: `use one of ${FORMATS.join(', ')}` });
     if (positionals.length < 2) throw new UsageError('compare needs a baseline run directory and at least one other', { hint: 'vlmbench compare results/<baseline> results/<run>' });
-    const int = (v: string | undefined, name: string) => {
+    // Zero resamples would give every graded benchmark p = 1 ("same"): iterations start at 1.
+    const int = (v: string | undefined, name: string, min: number) => {
       if (v === undefined) return undefined;
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer`, { field: `--${name}` });
+      if (!Number.isInteger(n) || n < min) {
+        throw new UsageError(`--${name} must be a ${min > 0 ? 'positive' : 'non-negative'} integer, got '${v}'`, { field: `--${name}` });
+      }
       return n;
     };
     const resolve = (p: string) => path.resolve(io.cwd, p);
     const runs = await Promise.all(positionals.map((d) => loadRun(resolve(d))));
-    const comparisons = compareMany(runs, { iterations: int(values.iterations, 'iterations'), seed: int(values.seed, 'seed') });
+    const comparisons = compareMany(runs, { iterations: int(values.iterations, 'iterations', 1), seed: int(values.seed, 'seed', 0) });
+    // Nothing paired would print an empty table and exit 0, which reads as "no change".
+    comparisons.forEach((c, i) => {
+      if (c.pairs.length > 0) return;
+      const ids = (r: (typeof runs)[number]) => runModels(r).join(', ') || '(none)';
+      throw new UsageError(`no model of ${positionals[i + 1]} pairs with one of ${positionals[0]}`, {
+        file: runs[i + 1]!.dir,
+        hint: `baseline models: ${ids(runs[0]!)}; this run's models: ${ids(runs[i + 1]!)}. Models pair by id, or one to one when both runs have the same number of unmatched models`,
+      });
+    });
     let out = values.out ? resolve(values.out) : undefined;
     let text: string;
     if (format === 'html') {

@@ -50,6 +50,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** --image-marker: '<image>' in the rendered prompt replaced (single and batch alike). */
+const withMarker = (prompt: string, marker: string | undefined) => (marker === undefined ? prompt : prompt.split('<image>').join(marker));
+
 /** CLI text: the literal two characters `\n` become a newline. */
 const unescape = (s: string) => s.replaceAll('\\n', '\n');
 
@@ -113,7 +116,7 @@ function readCase(l: JsonLine, file: string): { source: TemplateSource; template
   return { source, template, turns };
 }
 
-async function runBatch(inFile: string, outFile: string | undefined, io: CliIO): Promise<number> {
+async function runBatch(inFile: string, outFile: string | undefined, io: CliIO, marker: string | undefined): Promise<number> {
   const lines = await readJsonLines(inFile);
   const cases = lines.map((l) => readCase(l, inFile));
   let errors = 0;
@@ -121,7 +124,7 @@ async function runBatch(inFile: string, outFile: string | undefined, io: CliIO):
     const c = cases[i]!;
     const r = renderOutcome(c.source, c.template, c.turns);
     if (!r.ok) errors++;
-    return `${JSON.stringify(r.ok ? { ...l.obj, prompt: r.prompt, stop: r.stop } : { ...l.obj, error: r.error })}\n`;
+    return `${JSON.stringify(r.ok ? { ...l.obj, prompt: withMarker(r.prompt, marker), stop: r.stop } : { ...l.obj, error: r.error })}\n`;
   });
   await writeLines(out, outFile, io.stdout);
   print(io.stderr, `rendered ${lines.length - errors} of ${lines.length} conversations; ${errors} raised upstream [${inFile}${outFile ? ` → ${outFile}` : ''}]`);
@@ -136,7 +139,7 @@ export const modelsPromptCommand = defineCommand({
     const { values, tokens } = parse(argv);
     if (values.in) {
       if (values.user || values.assistant) throw new UsageError('--in cannot be combined with --user/--assistant');
-      return runBatch(path.resolve(io.cwd, values.in), values.out === undefined ? undefined : path.resolve(io.cwd, values.out), io);
+      return runBatch(path.resolve(io.cwd, values.in), values.out === undefined ? undefined : path.resolve(io.cwd, values.out), io, values['image-marker']);
     }
     let source: TemplateSource;
     let template: string | undefined = values.template;
@@ -159,7 +162,7 @@ export const modelsPromptCommand = defineCommand({
     const r = renderOutcome(source, template, turns);
     if (!r.ok) throw new UsageError(r.error, { hint: 'this upstream template cannot render this conversation' });
     const marker = values['image-marker'];
-    const shown = marker === undefined ? r : { ...r, prompt: r.prompt.split('<image>').join(marker) };
+    const shown = { ...r, prompt: withMarker(r.prompt, marker) };
     printSingle(io, values.json === true, source, template, turns, shown);
     return 0;
   },

@@ -47,6 +47,16 @@ export const EXTRA_AXIS_NAMES: Readonly<Record<string, string>> = {
 /** Axes whose published values are not percentages (MME Perception is a 0–2000 sum). */
 export const NON_PERCENT_AXES: ReadonlySet<string> = new Set(['MME']);
 
+/**
+ * Headline metrics that name their benchmark: the combined `ocr` suite's headline follows the first
+ * benchmark it found (TextVQA, else DocVQA, else OCRBench), so its axis follows the headline.
+ */
+export const HEADLINE_AXIS: Readonly<Record<string, string>> = {
+  textvqa_accuracy: 'TextVQA',
+  docvqa_anls: 'DocVQA',
+  ocrbench_score: 'OCRBench',
+};
+
 /** The radar axis a suite feeds, or undefined for suites that have no place on the figure. */
 export function axisForSuite(suite: string): LlavaAxis | undefined {
   return SUITE_AXIS[suite.toLowerCase()];
