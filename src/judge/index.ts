@@ -20,9 +20,11 @@ export interface CreateJudgeOptions {
   baseDelayMs?: number;
 }
 
+// The listener goes when the timer fires: the run's signal lives for the whole run and would collect one per retry.
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  const t = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+  const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
+  const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+  signal?.addEventListener('abort', onAbort, { once: true });
 });
 
 async function withRetries<T>(fn: () => Promise<T>, attempts: number, baseDelayMs: number, signal?: AbortSignal): Promise<T> {

@@ -43,8 +43,11 @@ export function createOpenAIProvider(config: JudgeConfig, env: NodeJS.ProcessEnv
       });
       const timeout = AbortSignal.timeout(timeoutMs);
       let res: Response;
+      let text: string;
       try {
         res = await fetch(url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        // The body is read under the same signals: a reply that stalls mid-body is a timeout too.
+        text = await res.text();
       } catch (err) {
         if (signal?.aborted) throw new BackendError('judge request aborted', { code: 'E_ABORTED', cause: err });
         const timedOut = timeout.aborted;
@@ -52,7 +55,6 @@ export function createOpenAIProvider(config: JudgeConfig, env: NodeJS.ProcessEnv
           code: timedOut ? 'E_TIMEOUT' : 'E_HTTP', retryable: true, cause: err, hint: 'check judge.endpoint and that the server is up',
         });
       }
-      const text = await res.text();
       if (!res.ok) {
         const retryable = res.status === 429 || res.status >= 500;
         throw new BackendError(`judge endpoint answered HTTP ${res.status}: ${text.slice(0, 200)}`, {

@@ -4,6 +4,7 @@
  * rounds with Python's `round` (half-to-even on the exact binary value). JavaScript's `String`,
  * `JSON.stringify`, `Number` and `toFixed` differ on all three, so they are written out here.
  */
+import { pyStrip } from '../scoring/pytext.ts';
 
 /** Python `repr(float)`: shortest round-trip digits; fixed notation for exponents in [-4, 16). */
 export function pyFloatRepr(x: number): string {
@@ -85,13 +86,12 @@ function unicodeDigitValue(ch: string): number | undefined {
   return (cp - start) % 10;
 }
 
-/** Python's whitespace set for str.strip() (Unicode White_Space plus the ASCII separators). */
-const PY_SPACE = /^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/gu;
 const PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?$/;
 
 /** Python `float(text)`: undefined where Python raises ValueError. Accepts `8_9`, non-ASCII digits, inf, nan. */
 export function pyParseFloat(text: string): number | undefined {
-  const stripped = text.replace(PY_SPACE, '');
+  // Python's whitespace set (JavaScript's \s also has U+FEFF, which float() rejects).
+  const stripped = pyStrip(text);
   const ascii = Array.from(stripped, (ch) => {
     const d = /[0-9]/.test(ch) ? undefined : unicodeDigitValue(ch);
     return d === undefined ? ch : String(d);

@@ -3,7 +3,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { JudgeConfig } from '../config/schema.ts';
-import { ConfigError, UsageError } from '../core/errors.ts';
+import { ConfigError, DatasetError, UsageError } from '../core/errors.ts';
 import type { RunSummary, SampleRecord, SuiteSummary } from '../core/record.ts';
 import { readSamples, RUN_FILES } from '../results/files.ts';
 import { aggregateLlavaBench } from './aggregate.ts';
@@ -74,14 +74,23 @@ export async function rescoreRun(runDir: string, judgeConfigPath: string, io: Re
     io.stderr.write(`no answered LLaVA-Bench samples in ${samplesFile}; nothing to re-judge\n`);
     return 0;
   }
+  // Every record must be re-judgeable before the judge (a local model, perhaps) starts or anything is written.
+  const items = targets.map((r) => {
+    try {
+      return itemFromRecord(r);
+    } catch (err) {
+      if (err instanceof DatasetError) throw new DatasetError(err.message, { file: samplesFile, field: err.field, hint: err.hint, cause: err });
+      throw err;
+    }
+  });
   const judge = await createJudge(config, {
     cacheDir: path.join(path.dirname(dir), '.judge-cache'), env: io.env,
     log: (m) => io.stderr.write(`${m}\n`),
   });
   const updated = new Map<string, SampleRecord>();
   try {
-    await Promise.all(targets.map(async (r) => {
-      const out = await scoreAnswer(itemFromRecord(r), r.output!, { judge, retries: 2 });
+    await Promise.all(targets.map(async (r, i) => {
+      const out = await scoreAnswer(items[i]!, r.output!, { judge, retries: 2 });
       updated.set(r.key, { ...r, scores: { ...r.scores, ...out.scores }, meta: { ...r.meta, ...out.meta }, reference: out.reference });
     }));
   } finally {

@@ -28,13 +28,17 @@ export interface RunPointOptions {
 export const requestId = (label: string, i: number): string => `${label}/r${i}`;
 export const pointId = (label: string): string => `${label}/point`;
 
+/** Resolves at `target` (performance.now() ms), or at once when the signal aborts (a slow rate may sleep for minutes). */
 function sleepUntil(target: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
     const tick = () => {
       const left = target - performance.now();
-      if (left <= 0 || signal.aborted) resolve();
-      else setTimeout(tick, left > 1 ? left - 0.5 : 0);
+      if (left <= 0 || signal.aborted) done();
+      else timer = setTimeout(tick, left > 1 ? left - 0.5 : 0);
     };
+    signal.addEventListener('abort', done, { once: true });
     tick();
   });
 }
@@ -81,6 +85,8 @@ export async function runLoadPoint(opts: RunPointOptions): Promise<'ran' | 'skip
   const segment = randomUUID();
   let journal: Promise<void> = Promise.resolve();
   const monitor = startClientMonitor();
+  let client: PointMeta['client'] | undefined;
+  const stopMonitor = () => (client ??= monitor.stop());
   const t0 = performance.now();
 
   const one = async (i: number, tScheduledMs?: number) => {
@@ -101,30 +107,38 @@ export async function runLoadPoint(opts: RunPointOptions): Promise<'ran' | 'skip
     await journal;
   };
 
-  if (point.mode === 'rate') {
-    const offsets = arrivalOffsetsMs({ count: todo.length, ratePerS: point.ratePerS ?? Infinity, burstiness: point.burstiness ?? 1, random: seededRandom(point.seed ?? 0) });
-    const cap = point.concurrency ? semaphore(point.concurrency) : null;
-    const running: Promise<void>[] = [];
-    for (let k = 0; k < todo.length && !signal.aborted; k++) {
-      await sleepUntil(t0 + offsets[k]!, signal);
-      running.push((async () => {
-        if (cap) await cap.acquire();
-        try { await one(todo[k]!, offsets[k]!); } finally { cap?.release(); }
-      })());
+  try {
+    if (point.mode === 'rate') {
+      const offsets = arrivalOffsetsMs({ count: todo.length, ratePerS: point.ratePerS ?? Infinity, burstiness: point.burstiness ?? 1, random: seededRandom(point.seed ?? 0) });
+      const cap = point.concurrency ? semaphore(point.concurrency) : null;
+      const running: Promise<void>[] = [];
+      // Requests run while the loop still sleeps for the next arrival: catch each at once (an uncaught
+      // rejection there would crash the process), stop scheduling, and rethrow the first failure.
+      let failure: { error: unknown } | undefined;
+      for (let k = 0; k < todo.length && !signal.aborted && !failure; k++) {
+        await sleepUntil(t0 + offsets[k]!, signal);
+        if (signal.aborted || failure) break;
+        running.push((async () => {
+          if (cap) await cap.acquire();
+          try { await one(todo[k]!, offsets[k]!); } finally { cap?.release(); }
+        })().catch((error: unknown) => { failure ??= { error }; }));
+      }
+      await Promise.all(running);
+      if (failure) throw failure.error;
+    } else {
+      let next = 0;
+      const worker = async () => { while (next < todo.length && !signal.aborted) await one(todo[next++]!); };
+      await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
     }
-    await Promise.all(running);
-  } else {
-    let next = 0;
-    const worker = async () => { while (next < todo.length && !signal.aborted) await one(todo[next++]!); };
-    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  } finally {
+    stopMonitor();
   }
-  const client = monitor.stop();
   await journal;
   if (signal.aborted) return 'ran';
 
   const meta: PointMeta = {
     kind: 'load-point', load: point.label, mode: point.mode, segment, point, requests: todo.length,
-    warmup_requests: opts.warmup, wall_ms: performance.now() - t0, client, backend: opts.backend.type,
+    warmup_requests: opts.warmup, wall_ms: performance.now() - t0, client: stopMonitor(), backend: opts.backend.type,
     parallel_sequences: opts.backend.parallelSequences, cpu_shared: opts.backend.cpuShared ?? false,
   };
   await driver.record({ sampleId: pointId(point.label), repeat, scores: {}, meta: { ...meta } });

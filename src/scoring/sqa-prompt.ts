@@ -6,9 +6,10 @@ import { pyReplace, pyStrip } from './pytext.ts';
  * CQM-A format, as read back by `llava/eval/model_vqa_science.py`.
  */
 
-/** `get_context_text` without captions: the hint, or "N/A" when empty. */
+/** `get_context_text` without captions: `" ".join([hint, ""]).strip()`, or "N/A" when that is empty. */
 export function sqaContext(hint: string): string {
-  return hint === '' ? 'N/A' : hint;
+  const context = pyStrip(hint);
+  return context === '' ? 'N/A' : context;
 }
 
 /** `get_choice_text`: `(A) x (B) y …`, space-joined. */

@@ -46,7 +46,8 @@ function aggregate(records: SampleRecord[], ctx: SuiteContext<LatencyOptions>) {
   const opts = ctx.options;
   const reqs = records.filter(isRequestRecord);
   const pooled = loadPointStats(records);
-  const byRepeat = [...new Set(reqs.map((r) => requestMeta(r).load))].sort().map((label) =>
+  // Numeric order: a plain sort puts rep10 before rep2.
+  const byRepeat = [...new Set(reqs.map((r) => requestMeta(r).load))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).map((label) =>
     loadPointRow(loadPointStats(records.filter((r) => (isRequestRecord(r) ? requestMeta(r).load : (r.meta as { load?: string }).load) === label))));
   const notes = commonNotes(pooled, records, opts.fixedOutput, workloadMaxTokens(opts, ctx.maxTokens));
   notes.push('single stream (concurrency 1): TTFT includes image preprocessing, vision encoding and prefill; ' +

@@ -62,23 +62,26 @@ export async function loadTextVqa(dir: string, opts: { questions: 'auto' | 'plai
   // on the line that needs it.
   items.length = 0;
   for (const entry of await readJsonlFile(llavaFile, `${LLAVA_TEXTVQA_FILE} ships in LLaVA's eval.zip`)) {
-    if ('error' in entry) { items.push(failed(sampleId('textvqa', `line${entry.line}`), entry.error)); continue; }
+    // Until the annotation is found the line number names the sample: upstream's question_id is the
+    // image id (eval_textvqa.py matches annotations on it), shared by every question about that image.
+    const lineId = sampleId('textvqa', `line${entry.line}`);
+    if ('error' in entry) { items.push(failed(lineId, entry.error)); continue; }
     const v = entry.value;
     const bad = (field: string, what: string) => new DatasetError(`line ${entry.line}: ${what}`, { file: llavaFile, line: entry.line, field });
-    const qid = idOf(v.question_id);
-    const id = sampleId('textvqa', qid ?? `line${entry.line}`);
-    if (qid === undefined) { items.push(failed(id, bad('question_id', 'missing "question_id"'))); continue; }
-    if (typeof v.text !== 'string') { items.push(failed(id, bad('text', '"text" must be a string'))); continue; }
-    if (typeof v.image !== 'string') { items.push(failed(id, bad('image', '"image" must be a string'))); continue; }
-    const img = image(v.image, 'image', llavaFile);
-    if (img instanceof DatasetError) { items.push(failed(id, img)); continue; }
+    if (idOf(v.question_id) === undefined) { items.push(failed(lineId, bad('question_id', 'missing "question_id"'))); continue; }
+    if (typeof v.text !== 'string') { items.push(failed(lineId, bad('text', '"text" must be a string'))); continue; }
+    if (typeof v.image !== 'string') { items.push(failed(lineId, bad('image', '"image" must be a string'))); continue; }
     const question = textvqaQuestionFromPrompt(v.text);
     const imageId = path.basename(v.image).replace(/\.[^.]+$/, '');
     const a = question === undefined ? undefined : annotations.get(`${imageId}\u0000${question}`);
+    // Once found, the annotation's question_id (unique, and the same as with 'plain') names the sample.
+    const id = a ? sampleId('textvqa', a.questionId) : lineId;
+    const img = image(v.image, 'image', llavaFile);
+    if (img instanceof DatasetError) { items.push(failed(id, img)); continue; }
     if (!a) { items.push(failed(id, bad('text', `no annotation in ${path.basename(file)} for image ${imageId} and this question`))); continue; }
     // The file's prompts already end with LLaVA's suffix; the family's suffix is added when asking.
     const text = v.text.endsWith(LLAVA_SHORT_SUFFIX) ? v.text.slice(0, -LLAVA_SHORT_SUFFIX.length) : v.text;
-    items.push({ format: 'textvqa', question: text, image: img, imageName: v.image, answers: a.answers, questionId: qid, cluster: imageId });
+    items.push({ format: 'textvqa', question: text, image: img, imageName: v.image, answers: a.answers, questionId: a.questionId, cluster: imageId });
   }
   return finishWithImageChecks(items);
 }

@@ -19,7 +19,9 @@ import { ThroughputOptions } from './options.ts';
 
 export function loadPoints(opts: ThroughputOptions, seed: number): LoadPoint[] {
   if (opts.mode === 'rate') {
-    return opts.rates.map((r, i) => ({
+    // Unique and ascending, like the concurrency sweep: a repeated rate would reuse request ids, and the
+    // knee reads the points in sweep order.
+    return [...new Set(opts.rates)].sort((a, b) => a - b).map((r, i) => ({
       label: `rate${r}`, mode: 'rate', ratePerS: r, burstiness: opts.burstiness, seed: seed + i,
       ...(opts.maxConcurrency ? { concurrency: opts.maxConcurrency } : {}),
     }));

@@ -90,3 +90,21 @@ describe('rescoreRun', () => {
     await expect(rescoreRun(path.join(cwd, 'nope'), 'judge.yaml', io(cwd).io)).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 });
+
+describe('rescoreRun with a record that cannot be re-judged', () => {
+  it('names samples.jsonl and the record, and asks the judge nothing', async () => {
+    const s = await startChatServer(() => '8 6\nok'); servers.push(s);
+    const { runDir, records } = await makeRun();
+    const broken = { ...records[1]!, reference: { answer: 'only the answer' } };
+    const lines = records.map((r, i) => (i === 1 ? broken : r));
+    const samplesFile = path.join(runDir, 'samples.jsonl');
+    writeFileSync(samplesFile, lines.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const cwd = path.dirname(runDir);
+    writeFileSync(path.join(cwd, 'judge.yaml'), `provider: openai\nendpoint: ${s.url}\nmodel: judge-7\ncacheDir: jcache\n`);
+    const err = await rescoreRun('run-1', 'judge.yaml', io(cwd).io).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_DATASET', file: samplesFile, field: 'reference' });
+    expect((err as Error).message).toContain(broken.sampleId);
+    expect(s.requests).toHaveLength(0);
+    expect(readFileSync(samplesFile, 'utf8')).toBe(lines.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  });
+});

@@ -22,7 +22,11 @@ describe('ocr bad data: each problem is a per-sample error naming the file; the 
   it('TextVQA: malformed JSONL line, missing image, undecodable image, escaping image path, too few answers', async () => {
     const dir = await copyOfSample();
     const qfile = path.join(dir, 'llava_textvqa_val_v051_ocr.jsonl');
-    const lines = readFileSync(qfile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { image: string; question_id: number });
+    const lines = readFileSync(qfile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { image: string; question_id: string });
+    // LLaVA's question_id is the image id; a matched question is named by its annotation's question_id
+    // (the fixture writes both files in the same order), an unmatched one by its line.
+    const annotationIds = (readJson(path.join(dir, 'TextVQA_0.5.1_val.json')) as { data: { question_id: number }[] }).data.map((d) => d.question_id);
+    const idOf = (i: number) => `textvqa-${annotationIds[i]}`;
     lines[1]!.image = '../../../../etc/hostname.jpg';
     writeFileSync(qfile, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     appendFileSync(qfile, '{"question_id": 1, "text": \n');
@@ -30,17 +34,18 @@ describe('ocr bad data: each problem is a per-sample error naming the file; the 
     writeFileSync(path.join(dir, 'train_images', lines[3]!.image), Buffer.from('JFIF but not really'));
     const loaded = await ocr.load(ctxFor(dir, opts({ format: 'textvqa' })));
     const errs = Object.fromEntries(errorsOf(loaded).map((e) => [e.id, e.error]));
-    expect(errs[`textvqa-${lines[1]!.question_id}`]).toMatchObject({ code: 'E_DATASET', file: qfile, field: 'image' });
-    expect(errs[`textvqa-${lines[1]!.question_id}`]!.message).toMatch(/escapes the dataset folder/);
-    expect(errs[`textvqa-${lines[2]!.question_id}`]).toMatchObject({ file: path.join(dir, 'train_images', lines[2]!.image) });
-    expect(errs[`textvqa-${lines[2]!.question_id}`]!.message).toMatch(/image not found/);
-    expect(errs[`textvqa-${lines[3]!.question_id}`]!.message).toMatch(/cannot be decoded/);
+    // The escaping path names no annotated image: the sample is named by its line (line 2).
+    expect(errs['textvqa-line2']).toMatchObject({ code: 'E_DATASET', file: qfile, field: 'image' });
+    expect(errs['textvqa-line2']!.message).toMatch(/escapes the dataset folder/);
+    expect(errs[idOf(2)]).toMatchObject({ file: path.join(dir, 'train_images', lines[2]!.image) });
+    expect(errs[idOf(2)]!.message).toMatch(/image not found/);
+    expect(errs[idOf(3)]!.message).toMatch(/cannot be decoded/);
     const badLine = errorsOf(loaded).find((e) => e.id === `textvqa-line${lines.length + 1}`);
     expect(badLine?.error).toMatchObject({ file: qfile });
     expect(badLine?.error.message).toMatch(new RegExp(`line ${lines.length + 1} is not valid JSON`));
     // lines[3] and lines[4] ask about the same (now undecodable) image: both fail.
     expect(lines[4]!.image).toBe(lines[3]!.image);
-    expect(errs[`textvqa-${lines[4]!.question_id}`]!.message).toMatch(/cannot be decoded/);
+    expect(errs[idOf(4)]!.message).toMatch(/cannot be decoded/);
     expect(docs(loaded).length).toBe(lines.length - 4);
 
     const ann = path.join(dir, 'TextVQA_0.5.1_val.json');
