@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureGeneratedDir } from '../fixtures/generated-dir.ts';
 import { syntheticImage } from './workload.ts';
 
 /**
@@ -13,19 +12,9 @@ const SIZES: readonly [number, number][] = [[336, 336], [672, 672], [1008, 672],
 const PROMPTS = ['Describe this image in detail.', 'What is shown in the picture?', 'List the colours you see.', 'Write a short caption.'];
 const VERSION = 'perf-builtin-v1';
 
-const isComplete = async (dir: string) => existsSync(join(dir, '.complete')) && (await readFile(join(dir, '.complete'), 'utf8')) === VERSION;
-const scratch = (dir: string, what: string) => `${dir}.${what}-${process.pid}-${randomBytes(6).toString('hex')}`;
-
-/**
- * Callers at the same time (both perf suites of a run, parallel shards, test workers) must neither see
- * nor overwrite a half-written set: each writes a private folder and renames it into place; a complete
- * set already there wins, and only an incomplete one is moved aside (never removed under a reader).
- */
+/** Generated once per fixtures folder; concurrent callers (both perf suites, shards, test workers) share it. */
 export async function ensurePerfBuiltin(fixturesDir: string): Promise<string> {
-  const dir = join(fixturesDir, 'perf-builtin-v1');
-  if (await isComplete(dir)) return dir;
-  const tmp = scratch(dir, 'tmp');
-  try {
+  return ensureGeneratedDir(join(fixturesDir, 'perf-builtin-v1'), VERSION, async (tmp) => {
     await mkdir(join(tmp, 'images'), { recursive: true });
     const lines: string[] = [];
     for (const [i, [w, h]] of SIZES.entries()) {
@@ -35,20 +24,5 @@ export async function ensurePerfBuiltin(fixturesDir: string): Promise<string> {
       lines.push(JSON.stringify({ question_id: i, image: name, text: PROMPTS[i % PROMPTS.length] }));
     }
     await writeFile(join(tmp, 'questions.jsonl'), `${lines.join('\n')}\n`);
-    await writeFile(join(tmp, '.complete'), VERSION);
-    if (await isComplete(dir)) return dir;
-    if (existsSync(dir)) {
-      // An incomplete set (an older layout, an interrupted write): move it aside; another caller may beat us to it.
-      const old = scratch(dir, 'old');
-      await rename(dir, old).then(() => rm(old, { recursive: true, force: true }), () => {});
-    }
-    try {
-      await rename(tmp, dir);
-    } catch (err) {
-      if (!(await isComplete(dir))) throw err; // someone else's identical set landed first
-    }
-    return dir;
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
 }
