@@ -33,6 +33,8 @@ export function parseScoreLine(review: string): ScoreParse {
     .replace(/assistant\s*[12]\b/gi, ' ')
     .replace(/\bout\s+of\s+10\b/gi, ' ')
     .replace(/\/\s*10\b/g, ' ');
+  // "-1 -1" (a judge echoing the official failure marker) must not read as "1 1"; "8-9" stays two scores.
+  if (/(^|[\s,:;(])-\d/.test(cleaned)) return { ok: false, reason: `negative score: ${JSON.stringify(first.slice(0, 80))}` };
   const numbers = (cleaned.match(NUMBER) ?? []).map(Number);
   if (numbers.length !== 2) {
     return { ok: false, reason: `first line has ${numbers.length} score${numbers.length === 1 ? '' : 's'}, expected 2: ${JSON.stringify(first.slice(0, 80))}` };

@@ -28,9 +28,10 @@ describe('parseScoreLine (vlmbench default)', () => {
     ['Scores: 7/10 and 5/10', [7, 5]],
     ['\n\n  9 7.5\nrest', [9, 7.5]],
     ['10 1', [10, 1]],
+    ['8-9', [8, 9]],
   ];
   it.each(ok)('%j → %j', (reply, want) => expect(parseScoreLine(reply)).toEqual({ ok: true, scores: want }));
-  const bad = ['9\nonly one', 'No scores here.', '', '   \n  ', '8 9 7', '80 90', 'Assistant 1 scores 8'];
+  const bad = ['9\nonly one', 'No scores here.', '', '   \n  ', '8 9 7', '80 90', 'Assistant 1 scores 8', '-1 -1', 'Scores: -1, 8'];
   it.each(bad)('%j fails with a reason', (reply) => {
     const r = parseScoreLine(reply);
     expect(r.ok).toBe(false);
