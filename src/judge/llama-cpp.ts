@@ -30,8 +30,17 @@ export async function createLlamaCppProvider(config: JudgeConfig, log: (msg: str
     });
   }
   const contextSize = Math.max(MIN_CONTEXT, Math.min(model.trainContextSize, 8192));
-  const context = await model.createContext({ contextSize, threads, sequences: 1 });
-  const grammar = await llama.createGrammar({ grammar: judgeGrammar() });
+  let context: Awaited<ReturnType<typeof model.createContext>>;
+  let grammar: Awaited<ReturnType<typeof llama.createGrammar>>;
+  try {
+    context = await model.createContext({ contextSize, threads, sequences: 1 });
+    grammar = await llama.createGrammar({ grammar: judgeGrammar() });
+  } catch (err) {
+    // Release the native model (and context, if made) before reporting, as a failed load above does.
+    await model.dispose().catch(() => undefined);
+    await llama.dispose().catch(() => undefined);
+    throw err;
+  }
   // Resolve the model's chat template once: "auto" would re-detect it (many template renders) per call.
   const chatWrapper = resolveChatWrapper(model);
   log(`judge: ${path.basename(config.model)} on llama.cpp (CPU, ${threads} thread${threads === 1 ? '' : 's'}, context ${contextSize})`);
