@@ -26,7 +26,13 @@ export function fromBackendError(err: unknown): ApiError {
       case 'E_RATE_LIMIT': return new ApiError(429, err.message, 'rate_limit_error', null, 'rate_limited');
       case 'E_TIMEOUT': return new ApiError(504, err.message, 'timeout_error', null, 'timeout');
       case 'E_ABORTED': return new ApiError(499, err.message, 'aborted', null, 'aborted');
-      default: return new ApiError(500, err.message, 'server_error', null, err.code.toLowerCase());
+      default:
+        // A deterministic failure tied to the request (context too long, a bad option) is the client's
+        // to fix, as vLLM answers it: 400 keeps clients from retrying it; the hint says what to change.
+        if (!err.retryable && err.field) {
+          return new ApiError(400, err.hint ? `${err.message} (${err.hint})` : err.message, 'invalid_request_error', err.field, err.code.toLowerCase());
+        }
+        return new ApiError(500, err.message, 'server_error', null, err.code.toLowerCase());
     }
   }
   return new ApiError(500, err instanceof Error ? err.message : String(err), 'server_error', null, 'internal_error');
