@@ -77,6 +77,7 @@ export function finishOutput(st: StreamState, o: {
     timings: {
       startedAt: o.startedAt,
       ...(o.noStreamTimings || st.chunkMs[0] === undefined ? {} : { firstTokenMs: st.chunkMs[0] }),
+      ...(o.noStreamTimings || st.firstEventMs === undefined ? {} : { firstByteMs: st.firstEventMs }),
       chunkMs: st.chunkMs,
       chunkTokens,
       // E2EL ends at the last token chunk; a trailing usage chunk or [DONE] does not move it.

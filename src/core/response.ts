@@ -21,6 +21,8 @@ export interface Timings {
   startedAt: number;
   /** First chunk that carries generated text (never a role-only / empty chunk). */
   firstTokenMs?: number;
+  /** First response event of any kind (role-only and empty chunks included): TTFB, so a gap to TTFT shows. */
+  firstByteMs?: number;
   /** Arrival of each chunk that carried generated text, relative to start. */
   chunkMs: number[];
   /** Tokens in each of those chunks (same length as chunkMs). */

@@ -37,6 +37,8 @@ export interface PerfRequestMeta {
   /** When the result came back to the suite, ms since the segment start (the client's view of the end). */
   t_done_ms: number | null;
   queue_wait_ms: number | null;
+  /** First response event (HTTP; role-only chunks included), ms from the send. */
+  ttfb_ms: number | null;
   ttft_ms: number | null;
   tpot_ms: number | null;
   e2el_ms: number | null;
@@ -92,7 +94,7 @@ export function perfRecord(ctx: RequestContext, result: VlmResult): PerfRecordIn
   const input = { text: ctx.text, images: ctx.imageNames };
   if (!result.ok) {
     const meta: PerfRequestMeta = {
-      ...base, queue_wait_ms: result.timings?.queueMs ?? null, ttft_ms: null, tpot_ms: null, e2el_ms: null,
+      ...base, queue_wait_ms: result.timings?.queueMs ?? null, ttfb_ms: null, ttft_ms: null, tpot_ms: null, e2el_ms: null,
       close_ms: null, n_events: 0, tokens_per_event_max: 0, n_in: null, n_in_image: null, n_out: null,
       output_tokens_source: null, chunk_tokens_match_output: null, finish_reason: null, success: false,
       error: result.error.code, attempts: result.attempts, preprocess_ms: null, vision_encode_ms: null,
@@ -106,7 +108,7 @@ export function perfRecord(ctx: RequestContext, result: VlmResult): PerfRecordIn
   }
   const m = requestMetrics(result.timings, result.usage);
   const meta: PerfRequestMeta = {
-    ...base, queue_wait_ms: m.queueMs, ttft_ms: m.ttftMs, tpot_ms: m.tpotMs, e2el_ms: m.e2elMs,
+    ...base, queue_wait_ms: m.queueMs, ttfb_ms: result.timings.firstByteMs ?? null, ttft_ms: m.ttftMs, tpot_ms: m.tpotMs, e2el_ms: m.e2elMs,
     close_ms: m.closeMs, n_events: m.nEvents, tokens_per_event_max: m.tokensPerEventMax, n_in: m.nIn,
     n_in_image: m.nInImage, n_out: m.nOut, output_tokens_source: m.outputTokensSource,
     chunk_tokens_match_output: m.chunkTokensMatchOutput, finish_reason: result.finishReason, success: true,

@@ -109,6 +109,8 @@ describe('http backend, api openai, scripted servers', () => {
       const out = await gen(b, req('q'));
       expect(out.text).toBe('t0 t1 t2 t3 ');
       expect(out.timings.firstTokenMs).toBeGreaterThanOrEqual(39);
+      // TTFB is the role-only chunk, sent before the 40 ms first-token delay: the gap stays visible.
+      expect(out.timings.firstByteMs).toBeLessThan(30);
       expect(out.serverMetrics).toMatchObject({ prompt_n: 100, predicted_n: 4, predicted_ms: 55 });
       expect(out.usage).toEqual({ promptTokens: 100, completionTokens: 4, source: 'backend' });
       expect(s.requests[0]!.body.stream_options).toEqual({ include_usage: true });
