@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ModelConfig } from '../config/schema.ts';
 import type { Backend, ModelInfo } from '../core/backend.ts';
 import { formatError } from '../core/errors.ts';
-import type { RunSummary } from '../core/record.ts';
+import type { RunSummary, SampleRecord } from '../core/record.ts';
 import type { JudgeClient, SuiteContext, SuiteServices } from '../core/suite.ts';
 import { outputPathError, RUN_FILES, readSamples } from '../results/files.ts';
 import type { RunManifest } from '../results/manifest.ts';
@@ -93,7 +93,8 @@ interface RunState {
   opts: RunOptions;
   journal: Journal;
   services: SuiteServices;
-  existing: Awaited<ReturnType<typeof readSamples>>;
+  /** Records already journaled when the run started (resume), read once by Journal.open. */
+  existing: SampleRecord[];
   served: ReturnType<typeof createServedEndpoints>;
   summaryTasks: SummaryTask[];
   infos: ModelInfo[];
@@ -102,11 +103,13 @@ interface RunState {
 }
 
 /** Phase 3: every model × suite, one model loaded at a time. */
-async function executeAll(plan: RunPlan, opts: RunOptions, journal: Journal, services: SuiteServices, summaryTasks: SummaryTask[]): Promise<ModelInfo[]> {
+async function executeAll(
+  plan: RunPlan, opts: RunOptions, journal: Journal, existing: SampleRecord[], services: SuiteServices, summaryTasks: SummaryTask[],
+): Promise<ModelInfo[]> {
   const log = opts.events?.log ?? (() => undefined);
   const state: RunState = {
     plan, opts, journal, services, summaryTasks, log,
-    existing: await readSamples(plan.runDir),
+    existing,
     served: createServedEndpoints(plan, log),
     infos: [],
     stop: opts.stop ?? new AbortController().signal,
@@ -183,12 +186,12 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const log = opts.events?.log ?? (() => undefined);
   const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
   const manifest = await prepareRunDir(plan, opts);
-  const { journal } = await Journal.open(plan.runDir);
+  const { journal, existing } = await Journal.open(plan.runDir);
   const services = await createServices(plan, log).catch((err: unknown) => { journal.close(); throw err; });
   const summaryTasks: SummaryTask[] = [];
   let infos: ModelInfo[] = [];
   try {
-    infos = await executeAll(plan, opts, journal, services, summaryTasks);
+    infos = await executeAll(plan, opts, journal, existing, services, summaryTasks);
   } finally {
     journal.close();
     await services.close();
