@@ -13,6 +13,8 @@ export interface SuiteCatalog {
   pairings: Map<string, readonly HeadlinePairing[]>;
   /** Suite id → the metric keys the suite declares. */
   metrics: Map<string, string[]>;
+  /** Every metric any registered suite declares (perf gates name metrics, not suites). */
+  registryMetrics: Set<string>;
 }
 
 /** Suite id → registry name or module path: from each manifest's config, else the id itself. */
@@ -28,7 +30,8 @@ function suiteNames(manifests: ReadonlyArray<RunManifest | undefined>, ids: Iter
 
 /** Load the declarations of the given suite ids; a suite that cannot be loaded is left out (its rows say so). */
 export async function loadSuiteCatalog(manifests: ReadonlyArray<RunManifest | undefined>, ids: Iterable<string>): Promise<SuiteCatalog> {
-  const catalog: SuiteCatalog = { pairings: new Map(), metrics: new Map() };
+  const catalog: SuiteCatalog = { pairings: new Map(), metrics: new Map(), registryMetrics: new Set() };
+  for (const name of KNOWN_SUITES) for (const m of Object.keys((await loadSuite(name, `suite '${name}'`)).metrics)) catalog.registryMetrics.add(m);
   for (const [id, name] of suiteNames(manifests, ids)) {
     try {
       const suite = await loadSuite(name, `suite '${id}'`);

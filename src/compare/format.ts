@@ -92,7 +92,7 @@ export function title(c: RunComparison): string {
 
 export function footnote(c: RunComparison): string {
   return `Each benchmark is tested on the per-sample scores its suite declares for the headline, paired on (sample, repeat): ` +
-    `exact McNemar for right/wrong items, paired bootstrap of the mean or ratio of means for graded scores ` +
+    `McNemar exact (one- and two-sided) for right/wrong items, paired bootstrap of the mean or ratio of means for graded scores ` +
     `(${c.iterations} resamples, seed ${c.seed}, whole clusters), per-request distributions for latency/throughput (same hardware only). ` +
     `Holm-adjusted (two-sided p) across ${c.suites.filter((s) => s.paired.p !== null).length} benchmarks; verdict at α = ${c.alpha}.`;
 }

@@ -115,19 +115,16 @@ const inSubset = (r: SampleRecord, d: HeadlinePairing) => !d.where || r.meta?.[d
  * Values of one side's records under a declaration: the `where` subset, then `groupBy` collapsing
  * (a group is 1 only when every item of it is 1; its id is the group value).
  */
-export function declaredValues(records: readonly SampleRecord[], d: HeadlinePairing): { values: SampleValue[]; unscored: number; errors: number } {
-  let unscored = 0;
-  let errors = 0;
+export function declaredValues(records: readonly SampleRecord[], d: HeadlinePairing): { values: SampleValue[] } {
   const values: SampleValue[] = [];
   for (const r of records) {
     if (!inSubset(r, d)) continue;
-    if (r.error) errors++;
     const v = valueOf(r, d);
-    if (!v) { unscored++; continue; }
+    if (!v) continue;
     const cluster = d.clusterBy ? String(r.meta?.[d.clusterBy] ?? r.sampleId) : r.sampleId;
     values.push({ sampleId: r.sampleId, repeat: r.repeat, ...v, cluster, record: r });
   }
-  if (!d.groupBy) return { values, unscored, errors };
+  if (!d.groupBy) return { values };
   const groups = new Map<string, SampleValue>();
   for (const v of values) {
     const g = String(v.record.meta?.[d.groupBy] ?? v.sampleId);
@@ -135,7 +132,7 @@ export function declaredValues(records: readonly SampleRecord[], d: HeadlinePair
     const prev = groups.get(key);
     groups.set(key, prev ? { ...prev, value: prev.value === 1 && v.value === 1 ? 1 : 0 } : { ...v, sampleId: g, value: v.value === 1 ? 1 : 0 });
   }
-  return { values: [...groups.values()], unscored, errors };
+  return { values: [...groups.values()] };
 }
 
 const byId = (x: { sampleId: string; repeat: number }, y: { sampleId: string; repeat: number }) =>
@@ -145,9 +142,15 @@ const byId = (x: { sampleId: string; repeat: number }, y: { sampleId: string; re
 export function pairDeclared(suite: string, d: HeadlinePairing, baseline: readonly SampleRecord[], current: readonly SampleRecord[], opts: { sameHardware?: boolean } = {}): PairedSuite {
   const b = declaredValues(baseline, d);
   const c = declaredValues(current, d);
+  // Presence is judged on every record of the subset, scored or not: an errored sample is "unscored", not missing.
+  const subset = (recs: readonly SampleRecord[]) => new Map(recs.filter((r) => inSubset(r, d)).map((r) => [itemKey(r), r]));
+  const bAll = subset(baseline);
+  const cAll = subset(current);
+  const both = [...bAll.keys()].filter((k) => cAll.has(k));
   const out: PairedSuite = {
     suite, metric: d.metric, declaration: d, mode: 'paired', binary: false, items: [], baselineValues: [], currentValues: [],
-    baselineOnly: 0, currentOnly: 0, unscored: b.unscored + c.unscored, baselineErrors: b.errors, currentErrors: c.errors,
+    baselineOnly: bAll.size - both.length, currentOnly: cAll.size - both.length, unscored: 0,
+    baselineErrors: both.filter((k) => bAll.get(k)!.error).length, currentErrors: both.filter((k) => cAll.get(k)!.error).length,
   };
   if (d.test === 'distribution') {
     if (opts.sameHardware === false) {
@@ -157,19 +160,17 @@ export function pairDeclared(suite: string, d: HeadlinePairing, baseline: readon
     return { ...out, mode, baselineValues: b.values, currentValues: c.values, ...(mode === 'none' ? { note: 'no per-request values on one side' } : {}) };
   }
   const cur = new Map(c.values.map((v) => [itemKey(v), v]));
-  const seen = new Set<string>();
+  const bKeys = new Set(b.values.map(itemKey));
+  out.unscored = d.groupBy ? 0 : both.filter((k) => !bKeys.has(k) || !cur.has(k)).length;
   for (const bv of b.values) {
-    const k = itemKey(bv);
-    const cv = cur.get(k);
-    if (!cv) { out.baselineOnly++; continue; }
-    seen.add(k);
+    const cv = cur.get(itemKey(bv));
+    if (!cv) continue;
     out.items.push({
       sampleId: bv.sampleId, repeat: bv.repeat, baseline: bv.value, current: cv.value, cluster: bv.cluster,
       ...(bv.den !== undefined ? { baselineDen: bv.den, currentDen: cv.den } : {}),
       baselineRecord: bv.record, currentRecord: cv.record,
     });
   }
-  out.currentOnly = c.values.filter((v) => !seen.has(itemKey(v))).length;
   out.items.sort(byId);
   out.binary = out.items.length > 0 && out.items.every((i) => (i.baseline === 0 || i.baseline === 1) && (i.current === 0 || i.current === 1));
   if (out.items.length === 0) {

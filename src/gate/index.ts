@@ -29,6 +29,8 @@ export interface GateCatalog {
   pairings: SuitePairings;
   /** Suite id → metric keys it declares. */
   metrics: ReadonlyMap<string, readonly string[]>;
+  /** Every metric a registered suite declares. */
+  registryMetrics: ReadonlySet<string>;
 }
 
 export interface GateOutcome {
@@ -45,7 +47,7 @@ export async function runGate(opts: GateOptions): Promise<GateOutcome> {
   // A policy metric no suite of these runs produces would silently gate nothing.
   const produced = new Set([...base.results, ...cur.results].flatMap((r) => Object.keys(r.metrics)));
   for (const id of suiteIds) for (const m of catalog.metrics.get(id) ?? []) produced.add(m);
-  checkPolicyMetrics(policy, opts.policy, produced);
+  checkPolicyMetrics(policy, opts.policy, produced, catalog.registryMetrics);
   const report = evaluateGate(base, cur, policy, catalog.pairings);
   // --current may be a bare summary.json: then its folder.
   const outDir = opts.outDir ?? ((await stat(opts.current)).isFile() ? path.dirname(opts.current) : opts.current);

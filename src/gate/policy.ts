@@ -85,18 +85,19 @@ export function describePolicy(p: GatePolicy): string[] {
 }
 
 /**
- * Every metric a policy names must be one a suite of the runs produces (or declares): a misspelt or
- * invented metric would otherwise gate nothing and pass.
+ * Every metric a policy names must be one a suite produces, or a misspelt or invented metric would gate
+ * nothing and pass: accuracy metrics against the suites in the runs, perf gates (which name a metric, not a
+ * suite) against the runs and every registered suite (a latency gate is skipped when no latency ran).
  */
-export function checkPolicyMetrics(policy: GatePolicy, file: string | undefined, produced: ReadonlySet<string>): void {
-  const named: Array<[string, string]> = [];
-  if (policy.accuracy.default.metric) named.push(['accuracy.default.metric', policy.accuracy.default.metric]);
-  for (const [suite, b] of Object.entries(policy.accuracy.benchmarks)) if (b.metric) named.push([`accuracy.benchmarks.${suite}.metric`, b.metric]);
-  policy.perf.gates.forEach((g, i) => named.push([`perf.gates[${i}].metric`, g.metric]));
-  for (const [field, metric] of named) {
-    if (produced.has(metric)) continue;
-    const real = [...produced].filter((m) => !/^(c|rate)[\d.]+\./.test(m)).sort();
-    throw new ConfigError(`gate policy names metric '${metric}', which no suite in these runs produces`, {
+export function checkPolicyMetrics(policy: GatePolicy, file: string | undefined, produced: ReadonlySet<string>, registry: ReadonlySet<string> = new Set()): void {
+  const named: Array<[string, string, boolean]> = [];
+  if (policy.accuracy.default.metric) named.push(['accuracy.default.metric', policy.accuracy.default.metric, false]);
+  for (const [suite, b] of Object.entries(policy.accuracy.benchmarks)) if (b.metric) named.push([`accuracy.benchmarks.${suite}.metric`, b.metric, false]);
+  policy.perf.gates.forEach((g, i) => named.push([`perf.gates[${i}].metric`, g.metric, true]));
+  for (const [field, metric, perf] of named) {
+    if (produced.has(metric) || (perf && registry.has(metric))) continue;
+    const real = [...new Set([...produced, ...(perf ? registry : [])])].filter((m) => !/^(c|rate)[\d.]+\./.test(m)).sort();
+    throw new ConfigError(`gate policy names metric '${metric}', which no suite ${perf ? '' : 'in these runs '}produces`, {
       file: file ?? '(built-in policy)', field,
       hint: `real metrics: ${real.join(', ')}`,
     });

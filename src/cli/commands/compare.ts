@@ -75,8 +75,8 @@ Examples:
     let out = values.out ? resolve(values.out) : undefined;
     let text: string;
     if (format === 'html') {
-      text = await renderComparisonHtml(runs, comparisons, { published: values['no-published'] ? [] : values.published?.map((f) => resolvePublished(f, io.cwd)) });
       out ??= path.join(io.cwd, 'reports', `compare-${runs[0]!.summary.runId}-vs-${runs[runs.length - 1]!.summary.runId}.html`.replace(/[^A-Za-z0-9._-]+/g, '_'));
+      text = await renderComparisonHtml(runs, comparisons, { out, published: values['no-published'] ? [] : values.published?.map((f) => resolvePublished(f, io.cwd)) });
     } else {
       text = format === 'md' ? renderComparisonMarkdown(comparisons) : renderComparisonText(comparisons);
     }
