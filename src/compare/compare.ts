@@ -158,16 +158,18 @@ export function compareRuns(baseline: LoadedRun, current: LoadedRun, opts: Compa
     const suiteIds = [...new Set([...suitesOf(pair.baseline), ...b.keys()])].filter((s) => currentSuites.has(s));
     for (const suite of suiteIds) suites.push(compareSuite(pair, suite, b.get(suite) ?? [], c.get(suite) ?? [], o));
   }
-  // Holm across every tested benchmark of this comparison.
-  const tested = suites.filter((s) => s.paired.p !== null);
-  const adj = holm(tested.map((s) => s.paired.p!));
-  const adjReg = holm(tested.map((s) => s.paired.pRegression!));
-  tested.forEach((s, i) => {
+  // Holm across the tested benchmarks of each model pair (one family of hypotheses per model).
+  for (const pair of pairs) {
+    const tested = suites.filter((s) => s.paired.p !== null && s.baselineModel === pair.baseline.model && s.currentModel === pair.current.model);
+    const adj = holm(tested.map((s) => s.paired.p!));
+    const adjReg = holm(tested.map((s) => s.paired.pRegression!));
+    tested.forEach((s, i) => {
     s.paired.pHolm = adj[i]!;
     s.paired.pRegressionHolm = adjReg[i]!;
     const worse = s.paired.better === 'higher' ? s.paired.delta! < 0 : s.paired.delta! > 0;
     s.verdict = adj[i]! < o.alpha ? (worse ? 'worse' : 'better') : 'same';
-  });
+    });
+  }
   return {
     baseline: { runId: baseline.summary.runId, dir: baseline.dir },
     current: { runId: current.summary.runId, dir: current.dir },

@@ -94,5 +94,5 @@ export function footnote(c: RunComparison): string {
   return `Each benchmark is tested on the per-sample scores its suite declares for the headline, paired on (sample, repeat): ` +
     `McNemar exact (one- and two-sided) for right/wrong items, paired bootstrap of the mean or ratio of means for graded scores ` +
     `(${c.iterations} resamples, seed ${c.seed}, whole clusters), per-request distributions for latency/throughput (same hardware only). ` +
-    `Holm-adjusted (two-sided p) across ${c.suites.filter((s) => s.paired.p !== null).length} benchmarks; verdict at α = ${c.alpha}.`;
+    `Holm-adjusted (two-sided p) across the tested benchmarks of each model (${c.suites.filter((s) => s.paired.p !== null).length} in all); verdict at α = ${c.alpha}.`;
 }

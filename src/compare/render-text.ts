@@ -29,8 +29,9 @@ export function renderComparisonText(comparisons: readonly RunComparison[], opts
     for (const s of c.suites) {
       if (s.worse.length === 0 && s.better.length === 0) continue;
       out.push('', `${s.suite} (${s.baselineModel === s.currentModel ? s.currentModel : `${s.baselineModel} → ${s.currentModel}`}): ${s.worseCount} worse, ${s.betterCount} better`);
-      for (const f of s.worse.slice(0, shown)) out.push(`  ▼ ${f.sampleId}: ${f.baseline} → ${f.current}  ${clip(f.currentOutput ?? '', 60)}`);
-      for (const f of s.better.slice(0, shown)) out.push(`  ▲ ${f.sampleId}: ${f.baseline} → ${f.current}  ${clip(f.currentOutput ?? '', 60)}`);
+      const answers = (f: (typeof s.worse)[number]) => `${JSON.stringify(clip(f.baselineOutput ?? '', 40))} → ${JSON.stringify(clip(f.currentOutput ?? '', 40))}${f.reference ? `  (reference ${clip(f.reference, 40)})` : ''}`;
+      for (const f of s.worse.slice(0, shown)) out.push(`  ▼ ${f.sampleId}: ${f.baseline} → ${f.current}  ${answers(f)}`);
+      for (const f of s.better.slice(0, shown)) out.push(`  ▲ ${f.sampleId}: ${f.baseline} → ${f.current}  ${answers(f)}`);
     }
     out.push('');
   }

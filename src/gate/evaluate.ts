@@ -128,11 +128,18 @@ function dropCheck(base: GateRun, cur: GateRun, br: SuiteSummary, cr: SuiteSumma
   return { ...common, ...(ci ? { ci } : {}), test, p, n: r.n, message: detail };
 }
 
-/** Holm across every gated drop test, then the decision rule of serving.md §11.4. */
+/**
+ * Holm across the gated drop tests of each model (the benchmarks of one model pair are one family of
+ * hypotheses: another model's unchanged benchmarks must not dilute this model's regression), then the
+ * decision rule: fail when the drop is material (> max_drop) and significant.
+ */
 function decideDrops(drops: DropCandidate[], alpha: number): GateCheck[] {
   const gated = drops.filter((d) => !d.reportOnly);
-  const adjusted = holm(gated.map((d) => d.check.p ?? 1));
-  gated.forEach((d, i) => { d.check.pAdjusted = adjusted[i]; });
+  for (const model of new Set(gated.map((d) => d.check.model))) {
+    const family = gated.filter((d) => d.check.model === model);
+    const adjusted = holm(family.map((d) => d.check.p ?? 1));
+    family.forEach((d, i) => { d.check.pAdjusted = adjusted[i]; });
+  }
   return drops.map(({ check, maxDrop, halfWidth, reportOnly }) => {
     const delta = check.delta ?? 0;
     const material = delta < -maxDrop;
@@ -180,7 +187,9 @@ export function evaluateGate(base: GateRun, cur: GateRun, policy: GatePolicy, pa
     checks.push(...perfChecks(base, cur, policy, bm, cm));
   }
   checks.push(...decideDrops(drops, policy.alpha));
-  const status = checks.some((c) => c.status === 'fail') ? 'regression' : checks.some((c) => c.status === 'error') ? 'inconclusive' : 'pass';
+  // Runs that are not comparable (evaluation, dataset or template differ) cannot show a regression.
+  const incomparable = checks.some((c) => c.check === 'consistency' && c.status === 'error' && c.message.endsWith('results are not comparable'));
+  const status = incomparable ? 'inconclusive' : checks.some((c) => c.status === 'fail') ? 'regression' : checks.some((c) => c.status === 'error') ? 'inconclusive' : 'pass';
   return { status, exitCode: status === 'pass' ? 0 : status === 'regression' ? 1 : 2, alpha: policy.alpha, baseline: base.label, current: cur.label, checks, modelChanges: modelChanges(base.manifest, cur.manifest, pairs) };
 }
 
