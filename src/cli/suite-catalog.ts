@@ -31,7 +31,10 @@ function suiteNames(manifests: ReadonlyArray<RunManifest | undefined>, ids: Iter
 /** Load the declarations of the given suite ids; a suite that cannot be loaded is left out (its rows say so). */
 export async function loadSuiteCatalog(manifests: ReadonlyArray<RunManifest | undefined>, ids: Iterable<string>): Promise<SuiteCatalog> {
   const catalog: SuiteCatalog = { pairings: new Map(), metrics: new Map(), registryMetrics: new Set() };
-  for (const name of KNOWN_SUITES) for (const m of Object.keys((await loadSuite(name, `suite '${name}'`)).metrics)) catalog.registryMetrics.add(m);
+  for (const name of KNOWN_SUITES) {
+    const suite = await loadSuite(name, `suite '${name}'`).catch(() => undefined);
+    for (const m of Object.keys(suite?.metrics ?? {})) catalog.registryMetrics.add(m);
+  }
   for (const [id, name] of suiteNames(manifests, ids)) {
     try {
       const suite = await loadSuite(name, `suite '${id}'`);

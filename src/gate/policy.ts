@@ -6,15 +6,16 @@ import { ConfigError } from '../core/errors.ts';
 /**
  * Gate policy (configs/gate.yaml). Drops and floors are in the units the metric has in summary.json.
  * A benchmark FAILS when it is below its floor, or when it dropped by more than max_drop AND the
- * one-sided paired test is significant after Holm correction (serving.md §11.4).
+ * one-sided test its suite declares is significant after Holm correction across the model's benchmarks.
  */
 export const BenchmarkPolicy = z.strictObject({
   /** Metric key; default: the suite's headline. */
   metric: z.string().optional(),
   floor: z.number().nullable().default(null),
   max_drop: z.number().min(0).default(1),
-  /** Metadata field whose value groups samples (several questions per image): resample by it. */
+  /** Metadata field whose value groups samples (several questions per image): resample by it (overrides the suite's clusterBy). */
   cluster_by: z.string().optional(),
+  /** auto/mcnemar: the test the suite declares for the metric; paired_bootstrap: bootstrap 0/1 items too. */
   test: z.enum(['auto', 'mcnemar', 'paired_bootstrap']).default('auto'),
   report_only: z.boolean().default(false),
 });
@@ -30,7 +31,11 @@ export const PerfGate = z.strictObject({
 
 export const GatePolicy = z.strictObject({
   alpha: z.number().gt(0).lt(1).default(0.05),
-  /** What must match between baseline and current, or the gate is inconclusive (exit 2). */
+  /**
+   * What must match between baseline and current, or the gate is inconclusive (exit 2): dataset contents,
+   * prompt templates, and `config` = the evaluation part of the config (suites, judge, seed), field by field.
+   * The model part (files, backend, quantization, runtime) may differ: it is reported.
+   */
   require_same: z.array(z.enum(['dataset', 'template', 'config'])).default(['dataset', 'template', 'config']),
   /** Share of errored samples above which a benchmark is inconclusive. */
   max_error_rate: z.number().min(0).max(1).default(0.05),

@@ -56,7 +56,7 @@ describe('every registered suite pairs in compare', () => {
     expect(Number(row!.n), `${suite}: ${row!.test}`).toBeGreaterThan(0);
     expect(row!.test).not.toMatch(/^none|UNPAIRED/);
     // Quality suites: items moved from wrong to right; perf suites: per-request distributions were compared.
-    if (row!.test.startsWith('distribution')) expect(row!['p (2-sided)']).not.toBe('—');
-    else expect(Number(row!['flips −/+'].split('/')[1]), `${suite} ${row!.metric}`).toBeGreaterThan(0);
+    if (row!.test!.startsWith('distribution')) expect(row!['p (2-sided)']).not.toBe('—');
+    else expect(Number((row!['flips −/+'] ?? '').split('/')[1]), `${suite} ${row!.metric}`).toBeGreaterThan(0);
   });
 });
