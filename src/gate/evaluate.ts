@@ -152,7 +152,21 @@ function decideDrops(drops: DropCandidate[], alpha: number): GateCheck[] {
   });
 }
 
-function perfChecks(base: GateRun, cur: GateRun, policy: GatePolicy, bm: string, cm: string | undefined): GateCheck[] {
+/**
+ * The declared distribution test behind a perf metric (e.g. latency ttft_p90 ← per-request ttft_ms), when
+ * both runs kept per-request records: a threshold violation fails only when it is also significant, so one
+ * noisy percentile does not block a merge.
+ */
+function perfDistribution(base: GateRun, cur: GateRun, br: SuiteSummary, cr: SuiteSummary, metric: string, pairings: SuitePairings, policy: GatePolicy) {
+  const decl = declarationFor(pairings, br.suite, metric);
+  if (!decl || decl.test !== 'distribution') return undefined;
+  const ps = pairDeclared(br.suite, decl, base.samples.filter((r) => r.model === br.model && r.suite === br.suite), cur.samples.filter((r) => r.model === cr.model && r.suite === cr.suite), { sameHardware: true });
+  if (ps.mode !== 'distribution') return undefined;
+  const r = runDeclaredTest(ps, { ...policy.bootstrap, better: decl.better ?? br.metrics[metric]?.better ?? 'lower' });
+  return { p: r.pRegression ?? 1, n: r.n, text: `distribution test (${decl.scores[0]}, ${r.nBaseline} vs ${r.nCurrent} requests) p=${fmtP(r.pRegression ?? 1)}, Mann-Whitney p=${fmtP(r.pMannWhitney)}` };
+}
+
+function perfChecks(base: GateRun, cur: GateRun, policy: GatePolicy, pairings: SuitePairings, bm: string, cm: string | undefined): GateCheck[] {
   if (!cm || policy.perf.gates.length === 0) return [];
   const sameHw = sameHardware(base.manifest, cur.manifest);
   const find = (run: GateRun, model: string, metric: string) => run.results.find((r) => r.model === model && r.metrics[metric]?.value != null);
@@ -171,7 +185,11 @@ function perfChecks(base: GateRun, cur: GateRun, policy: GatePolicy, bm: string,
     if (policy.perf.require_same_hardware && !sameHw) {
       return { ...label, ...values, status: 'skipped' as const, message: `report only: hardware differs (${base.manifest?.hardware.id ?? '?'} vs ${cur.manifest?.hardware.id ?? '?'}); ${g.metric} ${fmt(cv)} vs ${fmt(bv)}` };
     }
-    return { ...label, ...values, status: ok ? 'pass' as const : 'fail' as const, message: `${g.metric} ${fmt(cv)} ${ok ? 'within' : 'violates'} ${rule}` };
+    const dist = perfDistribution(base, cur, br, cr, g.metric, pairings, policy);
+    const significant = !dist || dist.p < policy.alpha;
+    const status = ok ? 'pass' as const : significant ? 'fail' as const : 'warn' as const;
+    const message = `${g.metric} ${fmt(cv)} ${ok ? 'within' : 'violates'} ${rule}${dist ? `; ${dist.text}${!ok && !significant ? ' (not significant)' : ''}` : ''}`;
+    return { ...label, ...values, status, message, ...(dist ? { test: 'distribution' as const, p: dist.p, n: dist.n } : {}) };
   });
 }
 
@@ -184,7 +202,7 @@ export function evaluateGate(base: GateRun, cur: GateRun, policy: GatePolicy, pa
     const acc = accuracyChecks(base, cur, policy, pairings, bm, cm);
     checks.push(...acc.checks);
     drops.push(...acc.drops);
-    checks.push(...perfChecks(base, cur, policy, bm, cm));
+    checks.push(...perfChecks(base, cur, policy, pairings, bm, cm));
   }
   checks.push(...decideDrops(drops, policy.alpha));
   // Runs that are not comparable (evaluation, dataset or template differ) cannot show a regression.

@@ -118,6 +118,8 @@ describe('compare and gate on the shipped suites, end to end', () => {
     }
     const g = await gate(runs.A!, runs.A!);
     expect(g.code, g.stdout).toBe(0);
+    // Same machine: the latency gate also runs the suite's declared distribution test on per-request TTFT.
+    expect(g.stdout).toMatch(/^ok\s+tiny-a\s+latency\s+perf ttft_p90\s+ttft_p90 .* within .*; distribution test \(ttft_ms, [1-9]\d* vs [1-9]\d* requests\) p=/m);
   });
 
   it('compare HTML shows deltas and flips side by side and links the full reports instead of embedding them', async () => {
