@@ -164,10 +164,10 @@ export function compareRuns(baseline: LoadedRun, current: LoadedRun, opts: Compa
     const adj = holm(tested.map((s) => s.paired.p!));
     const adjReg = holm(tested.map((s) => s.paired.pRegression!));
     tested.forEach((s, i) => {
-    s.paired.pHolm = adj[i]!;
-    s.paired.pRegressionHolm = adjReg[i]!;
-    const worse = s.paired.better === 'higher' ? s.paired.delta! < 0 : s.paired.delta! > 0;
-    s.verdict = adj[i]! < o.alpha ? (worse ? 'worse' : 'better') : 'same';
+      s.paired.pHolm = adj[i]!;
+      s.paired.pRegressionHolm = adjReg[i]!;
+      const worse = s.paired.better === 'higher' ? s.paired.delta! < 0 : s.paired.delta! > 0;
+      s.verdict = adj[i]! < o.alpha ? (worse ? 'worse' : 'better') : 'same';
     });
   }
   return {
