@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelConfig } from '../config/schema.ts';
 import type { Backend, ModelInfo } from '../core/backend.ts';
-import { formatError } from '../core/errors.ts';
+import { formatError, UsageError } from '../core/errors.ts';
 import type { RunSummary, SampleRecord } from '../core/record.ts';
 import type { JudgeClient, SuiteContext, SuiteServices } from '../core/suite.ts';
 import { outputPathError, RUN_FILES, readSamples } from '../results/files.ts';
@@ -12,6 +12,7 @@ import type { RunEvents, TaskContext } from './context.ts';
 import { executePerfSuite } from './execute-perf.ts';
 import { executeQualitySuite } from './execute-quality.ts';
 import { Journal } from './journal.ts';
+import { acquireRunLock } from './lock.ts';
 import { buildManifest, resumeDifferences, ResumeError, withBackendInfo } from './manifest.ts';
 import { planRun, type PlannedSuite, type RunOverrides, type RunPlan } from './plan.ts';
 import { createScheduler } from './scheduler.ts';
@@ -51,9 +52,8 @@ async function writeJson(file: string, data: unknown): Promise<void> {
 
 /** Phase 2: write the manifest, or check that a resumed run still matches it. */
 async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManifest> {
-  // An unusable --out / run.out is the user's to fix (exit 2), found before any work starts.
-  await mkdir(plan.runDir, { recursive: true }).catch((err) => { throw outputPathError(err, plan.runDir); });
   const manifestFile = path.join(plan.runDir, RUN_FILES.manifest);
+  if (!opts.resumeDir) await refuseExistingRun(plan.runDir);
   const previous = opts.resumeDir
     ? (JSON.parse(await readFile(manifestFile, 'utf8').catch(() => 'null')) as RunManifest | null)
     : null;
@@ -67,6 +67,18 @@ async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManife
   const written = previous ? { ...manifest, createdAt: previous.createdAt, resumedAt: new Date().toISOString() } : manifest;
   await writeJson(manifestFile, written);
   return written;
+}
+
+/**
+ * A fresh run into a folder that already holds one (same --run-id or run.id) would keep its samples as
+ * "already done" under a rewritten manifest, bypassing the resume checks: only --resume continues a run.
+ */
+async function refuseExistingRun(runDir: string): Promise<void> {
+  const present = await Promise.all([RUN_FILES.manifest, RUN_FILES.samples].map((f) => stat(path.join(runDir, f)).then((s) => s.size > 0, () => false)));
+  if (!present.some(Boolean)) return;
+  throw new UsageError('this run folder already holds a run', {
+    file: runDir, hint: `continue it with: vlmbench run --resume ${runDir} (it checks that nothing changed); or pick another --run-id / run.id`,
+  });
 }
 
 async function createServices(plan: RunPlan, log: (m: string) => void): Promise<SuiteServices & { close(): Promise<void> }> {
@@ -185,6 +197,17 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const env = opts.env ?? process.env;
   const log = opts.events?.log ?? (() => undefined);
   const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
+  // An unusable --out / run.out is the user's to fix (exit 2), found before any work starts.
+  await mkdir(plan.runDir, { recursive: true }).catch((err) => { throw outputPathError(err, plan.runDir); });
+  const releaseLock = acquireRunLock(plan.runDir);
+  try {
+    return await runLocked(plan, opts, log);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function runLocked(plan: RunPlan, opts: RunOptions, log: (m: string) => void): Promise<RunOutcome> {
   const manifest = await prepareRunDir(plan, opts);
   const { journal, existing } = await Journal.open(plan.runDir);
   const services = await createServices(plan, log).catch((err: unknown) => { journal.close(); throw err; });
