@@ -73,6 +73,11 @@ export const RunConfig = z.strictObject({
   /** Where generated tiny models and sample sets are cached. */
   fixturesDir: z.string().optional(),
   seed: z.int().default(0),
+  /**
+   * Stop a model's remaining samples after this many consecutive errors of one kind (a dead endpoint,
+   * a missing file); errors tied to one input (image, dataset line, judge) never count. 0 = never stop.
+   */
+  stopAfterErrors: z.int().min(0).default(5),
 });
 
 export const ReportConfig = z.strictObject({

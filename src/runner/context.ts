@@ -1,6 +1,7 @@
 import type { SuiteConfig } from '../config/schema.ts';
 import type { Backend } from '../core/backend.ts';
 import type { Suite, SuiteContext, SuiteModel } from '../core/suite.ts';
+import type { ErrorTracker } from './error-kinds.ts';
 import type { Journal } from './journal.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -30,6 +31,8 @@ export interface TaskContext {
   events: RunEvents;
   /** Aborted on the first Ctrl-C: start nothing new. */
   stop: AbortSignal;
+  /** First error of each kind reported live; a model stopped after repeated identical errors. */
+  errors: ErrorTracker;
   shard?: Shard;
 }
 

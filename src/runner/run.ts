@@ -9,6 +9,7 @@ import { outputPathError, RUN_FILES, readSamples } from '../results/files.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import { loadBackend } from './backends.ts';
 import type { RunEvents, TaskContext } from './context.ts';
+import { collectErrorKinds, ErrorTracker, type ErrorKind } from './error-kinds.ts';
 import { executePerfSuite } from './execute-perf.ts';
 import { executeQualitySuite } from './execute-quality.ts';
 import { Journal } from './journal.ts';
@@ -42,6 +43,8 @@ export interface RunOutcome {
   failures: number;
   interrupted: boolean;
   reportPath?: string;
+  /** Every error kind in the run's records, with counts (the CLI prints them after the table). */
+  errorKinds: ErrorKind[];
 }
 
 /** Write then rename: a kill mid-write leaves the previous file (a torn manifest.json could not be resumed). */
@@ -111,6 +114,7 @@ interface RunState {
   summaryTasks: SummaryTask[];
   infos: ModelInfo[];
   stop: AbortSignal;
+  errors: ErrorTracker;
   log: (msg: string) => void;
 }
 
@@ -125,6 +129,7 @@ async function executeAll(
     served: createServedEndpoints(plan, log),
     infos: [],
     stop: opts.stop ?? new AbortController().signal,
+    errors: new ErrorTracker({ after: plan.config.run.stopAfterErrors }, log),
   };
   try {
     for (const [i, model] of plan.models.entries()) {
@@ -157,11 +162,17 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
       const task: SummaryTask = { model: model.id, suite: s, ctx };
       state.summaryTasks.push(task);
       if (state.stop.aborted) break;
+      const stoppedBefore = state.errors.stopped(model.id);
+      if (stoppedBefore) {
+        task.failure = stoppedBefore;
+        continue;
+      }
       // A suite that cannot load its samples (or dies mid-way) fails its task, not the run.
       await executeTask(state, model, backend, s, ctx).catch((err: unknown) => {
         task.failure = `suite '${s.id}' failed for model '${model.id}': ${formatError(err)}`;
         log(task.failure);
       });
+      task.failure ??= state.errors.stopped(model.id);
     }
   } finally {
     await backend.close?.();
@@ -179,7 +190,7 @@ async function executeTask(state: RunState, model: ModelConfig, backend: Backend
   const task: TaskContext = {
     suite: s.suite, suiteId: s.id, suiteConfig: s.config, suiteCtx: ctx,
     model: { info: backend.info, family: model.family, template: model.template },
-    backend, scheduler, journal: state.journal, events: opts.events ?? {}, stop: state.stop, shard: plan.overrides.shard,
+    backend, scheduler, journal: state.journal, events: opts.events ?? {}, stop: state.stop, shard: plan.overrides.shard, errors: state.errors,
   };
   if (s.suite.kind === 'quality') return executeQualitySuite(task, s.suite);
   const done = new Set(state.existing.filter((r) => r.model === model.id && r.suite === s.id).map((r) => r.sampleId));
@@ -220,12 +231,13 @@ async function runLocked(plan: RunPlan, opts: RunOptions, log: (m: string) => vo
     await services.close();
   }
   await writeJson(path.join(plan.runDir, RUN_FILES.manifest), withBackendInfo(manifest, infos));
-  const summary = summarizeRun(manifest.runId, manifest.configHash, summaryTasks, await readSamples(plan.runDir));
+  const records = await readSamples(plan.runDir);
+  const summary = summarizeRun(manifest.runId, manifest.configHash, summaryTasks, records);
   await writeJson(path.join(plan.runDir, RUN_FILES.summary), summary);
   const interrupted = !!opts.stop?.aborted;
   let reportPath: string | undefined;
   if ((opts.report ?? plan.config.report.enabled) && !interrupted) {
     reportPath = await writeReport(plan).catch((err) => { log(`report not written: ${formatError(err)}`); return undefined; });
   }
-  return { runDir: plan.runDir, summary, failures: failureCount(summary, summaryTasks), interrupted, reportPath };
+  return { runDir: plan.runDir, summary, failures: failureCount(summary, summaryTasks), interrupted, reportPath, errorKinds: collectErrorKinds(records) };
 }

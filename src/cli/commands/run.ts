@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.ts';
 import { runBenchmark, type RunOverrides, type Shard } from '../../runner/index.ts';
 import { configArgument, defineCommand, parseCommandArgs, print, QUICKSTART_CONFIG } from '../command.ts';
 import { createProgress } from '../progress.ts';
+import { formatErrorKinds } from '../../runner/error-kinds.ts';
 import { formatSummaryTable } from './summary.ts';
 
 const HELP = `Usage: vlmbench run [config] [options]
@@ -84,6 +85,7 @@ export default defineCommand({
       });
       progress.finish();
       print(io.stdout, formatSummaryTable(outcome.summary));
+      if (outcome.errorKinds.length > 0) print(io.stdout, formatErrorKinds(outcome.errorKinds));
       print(io.stdout, `results: ${outcome.runDir}${outcome.reportPath ? `\nreport:  ${outcome.reportPath}` : ''}`);
       if (outcome.interrupted) {
         print(io.stderr, `interrupted; resume with: vlmbench run --resume ${outcome.runDir}`);
