@@ -27,6 +27,8 @@ export interface RunOptions {
   resumeDir?: string;
   /** Resume even if the config, dataset or model files changed. */
   force?: boolean;
+  /** On resume, run again the samples whose last record is an error. */
+  retryErrors?: boolean;
   env?: NodeJS.ProcessEnv;
   events?: RunEvents;
   /** First Ctrl-C: start no new requests, let in-flight ones finish. */
@@ -207,6 +209,7 @@ async function writeReport(plan: RunPlan): Promise<string | undefined> {
 export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const env = opts.env ?? process.env;
   const log = opts.events?.log ?? (() => undefined);
+  if (opts.retryErrors && !opts.resumeDir) throw new UsageError('--retry-errors needs --resume <run-dir>', { hint: 'vlmbench run --resume <run-dir> --retry-errors' });
   const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
   // An unusable --out / run.out is the user's to fix (exit 2), found before any work starts.
   await mkdir(plan.runDir, { recursive: true }).catch((err) => { throw outputPathError(err, plan.runDir); });
@@ -220,7 +223,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
 
 async function runLocked(plan: RunPlan, opts: RunOptions, log: (m: string) => void): Promise<RunOutcome> {
   const manifest = await prepareRunDir(plan, opts);
-  const { journal, existing } = await Journal.open(plan.runDir);
+  const { journal, existing } = await Journal.open(plan.runDir, { retryErrors: opts.retryErrors });
   const services = await createServices(plan, log).catch((err: unknown) => { journal.close(); throw err; });
   const summaryTasks: SummaryTask[] = [];
   let infos: ModelInfo[] = [];
