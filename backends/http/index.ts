@@ -1,4 +1,4 @@
-import type { Backend, BackendContext } from '../../src/core/backend.ts';
+import type { Backend, BackendContext, ModelInfo } from '../../src/core/backend.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
 import type { HttpOptions } from '../../src/config/backends.ts';
@@ -12,6 +12,7 @@ import { encodeImage } from './images.ts';
 import { applyChunk, checkStreamComplete, fromCompletion, newStreamState, toOpenAiBody } from './openai.ts';
 import { finishOutput } from './output.ts';
 import { loadTokenCounter, type TokenCounter } from './tokens.ts';
+import { probeEndpoint, probeWarnings } from './probe.ts';
 import { createTransport, normalizeEndpoints } from './transport.ts';
 import { applyTritonEvent, fromTritonResponse, resolveTritonFields, toTritonBody, tritonPath } from './triton.ts';
 
@@ -91,15 +92,16 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: prompt, prompt, maxTokens: req.params.maxTokens, stop: params.stop, noStreamTimings: true });
   }
 
+  const info: ModelInfo = {
+    id: model.id,
+    family: model.family,
+    backend: 'http',
+    files: endpoints.map((e) => e.url),
+    device: 'remote',
+    runtime: opts.api === 'triton' ? 'triton-generate' : `openai-chat:${opts.server}`,
+  };
   return {
-    info: {
-      id: model.id,
-      family: model.family,
-      backend: 'http',
-      files: endpoints.map((e) => e.url),
-      device: 'remote',
-      runtime: opts.api === 'triton' ? 'triton-generate' : `openai-chat:${opts.server}`,
-    },
+    info,
     capabilities: {
       images: true,
       multiImage: opts.api === 'openai',
@@ -107,6 +109,13 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       parallelSequences: opts.maxConnections * endpoints.length,
     },
     generate: (req, g) => (opts.api === 'triton' ? generateTriton(req, g) : generateOpenAi(req, g)),
+    async preflight() {
+      if (!opts.probe) return;
+      const servers = await Promise.all(transport.endpoints.map((ep) => probeEndpoint(ep, { api: opts.api, model: opts.model, headers, secrets, timeoutMs: opts.timeoutMs })));
+      const warnings = servers.flatMap((p) => probeWarnings(p, opts.model));
+      for (const w of warnings) ctx.log(w);
+      Object.assign(info, { servers, ...(warnings.length > 0 ? { warnings } : {}) });
+    },
     close: () => transport.close(),
   };
 }

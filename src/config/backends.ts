@@ -58,6 +58,8 @@ export const HttpOptions = z.strictObject({
   stream: z.boolean().default(true),
   /** Path to a tokenizer.json used to count tokens when the server reports none. */
   tokenizer: z.string().optional(),
+  /** Check every endpoint (GET /v1/models, Triton /v2/health/ready) before the first sample. */
+  probe: z.boolean().default(true),
 });
 
 /** A backend from your own module exporting `createBackend` (like promptfoo's file:// providers). */

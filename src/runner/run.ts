@@ -152,6 +152,7 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
   let backend: Backend;
   try {
     backend = await loadBackend(await state.served.resolve(model), { fixturesDir: plan.fixturesDir, log, signal: state.opts.abort });
+    await backend.preflight?.().catch(async (err: unknown) => { await backend.close?.(); throw err; });
   } catch (err) {
     const failure = `model '${model.id}' could not be loaded: ${formatError(err)}`;
     log(failure);
