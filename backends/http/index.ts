@@ -10,7 +10,7 @@ import { checkExtraBody, CONTINUOUS_USAGE, EXTRA_FIELDS } from './allowlist.ts';
 import { postJson, postSse, type ExchangeContext } from './exchange.ts';
 import { encodeImage } from './images.ts';
 import { applyChunk, checkStreamComplete, fromCompletion, newStreamState, toOpenAiBody } from './openai.ts';
-import { finishOutput } from './output.ts';
+import { checkTokenLimit, finishOutput, responseLimits } from './output.ts';
 import { loadTokenCounter, type TokenCounter } from './tokens.ts';
 import { probeEndpoint, probeWarnings } from './probe.ts';
 import { createTransport, normalizeEndpoints } from './transport.ts';
@@ -59,13 +59,17 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       model: opts.model, stream: opts.stream, continuousUsage: CONTINUOUS_USAGE.has(opts.server),
       ignoreEosField: EXTRA_FIELDS[opts.server].includes('ignore_eos'), extraBody: opts.extraBody,
     }));
+    const limit = responseLimits(req.params.maxTokens, opts.responseLimitFactor);
     if (opts.stream) {
       const st = newStreamState();
-      const r = await postSse(ex, '/v1/chat/completions', body, g.signal, (e, at, errCtx) => applyChunk(st, e, at, errCtx, g.onToken));
+      const r = await postSse(ex, '/v1/chat/completions', body, g.signal, (e, at, errCtx) => {
+        applyChunk(st, e, at, errCtx, g.onToken);
+        checkTokenLimit(st, limit.tokens, errCtx.url);
+      }, limit.bytes);
       checkStreamComplete(st, { url: r.url, secrets });
       return finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens });
     }
-    const r = await postJson(ex, '/v1/chat/completions', body, g.signal);
+    const r = await postJson(ex, '/v1/chat/completions', body, g.signal, limit.bytes);
     const st = fromCompletion(r.json, r.endMs, { url: r.url, secrets });
     if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: st.chunkTokens[0]!, atMs: r.endMs });
     return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true });
@@ -79,14 +83,16 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       fields, stream: opts.stream, imageTransport: opts.imageTransport, extraBody: opts.extraBody,
     }));
     const path = tritonPath(opts.model, opts.stream);
+    const limit = responseLimits(req.params.maxTokens, opts.responseLimitFactor);
     if (opts.stream) {
       const st = newStreamState();
       const r = await postSse(ex, path, body, g.signal, (e, at, errCtx) => {
         applyTritonEvent(st, e, at, { fields, cumulative, prompt, errCtx, onToken: g.onToken });
-      });
+        checkTokenLimit(st, limit.tokens, errCtx.url);
+      }, limit.bytes);
       return finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: prompt, prompt, maxTokens: req.params.maxTokens, stop: params.stop });
     }
-    const r = await postJson(ex, path, body, g.signal);
+    const r = await postJson(ex, path, body, g.signal, limit.bytes);
     const st = fromTritonResponse(r.json, r.endMs, { fields, prompt, errCtx: { url: r.url, secrets } });
     if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: 1, atMs: r.endMs });
     return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: prompt, prompt, maxTokens: req.params.maxTokens, stop: params.stop, noStreamTimings: true });
