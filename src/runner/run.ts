@@ -86,12 +86,14 @@ async function refuseExistingRun(runDir: string): Promise<void> {
   });
 }
 
-async function createServices(plan: RunPlan, log: (m: string) => void): Promise<SuiteServices & { close(): Promise<void> }> {
+async function createServices(plan: RunPlan, log: (m: string) => void, env: NodeJS.ProcessEnv): Promise<SuiteServices & { close(): Promise<void> }> {
   if (!plan.config.judge) return { close: async () => undefined };
   const { createJudge } = await import('../judge/index.ts');
   const judge: JudgeClient & { close(): Promise<void> } = await createJudge(plan.config.judge, {
     cacheDir: plan.config.judge.cacheDir ?? path.join(path.dirname(plan.runDir), '.judge-cache'),
     log,
+    // The run's environment (the CLI's), where the config's apiKeyEnv variables were looked up.
+    env,
   });
   return { judge, close: () => judge.close() };
 }
@@ -225,7 +227,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
 async function runLocked(plan: RunPlan, opts: RunOptions, log: (m: string) => void): Promise<RunOutcome> {
   const manifest = await prepareRunDir(plan, opts);
   const { journal, existing } = await Journal.open(plan.runDir, { retryErrors: opts.retryErrors });
-  const services = await createServices(plan, log).catch((err: unknown) => { journal.close(); throw err; });
+  const services = await createServices(plan, log, opts.env ?? process.env).catch((err: unknown) => { journal.close(); throw err; });
   const summaryTasks: SummaryTask[] = [];
   let infos: ModelInfo[] = [];
   try {
