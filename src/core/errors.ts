@@ -95,6 +95,8 @@ export interface ErrorRecord {
   message: string;
   file?: string;
   field?: string;
+  /** 1-based line in `file` (a dataset line). */
+  line?: number;
   retryable: boolean;
   hint?: string;
 }
@@ -105,6 +107,7 @@ export function toErrorRecord(err: unknown): ErrorRecord {
     const rec: ErrorRecord = { code: err.code, message: redactSecrets(err.message), retryable: err.retryable };
     if (err.file !== undefined) rec.file = err.file;
     if (err.field !== undefined) rec.field = err.field;
+    if (err.line !== undefined) rec.line = err.line;
     if (err.hint !== undefined) rec.hint = err.hint;
     return rec;
   }
@@ -118,7 +121,7 @@ export function toErrorRecord(err: unknown): ErrorRecord {
 /** Rebuild a typed error from its record (e.g. after crossing a process boundary). */
 export function fromErrorRecord(rec: ErrorRecord): VlmbenchError {
   return new VlmbenchError(rec.code, rec.message, {
-    file: rec.file, field: rec.field, retryable: rec.retryable, hint: rec.hint,
+    file: rec.file, field: rec.field, line: rec.line, retryable: rec.retryable, hint: rec.hint,
   });
 }
 

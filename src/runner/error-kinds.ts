@@ -12,6 +12,7 @@ export interface ErrorKind {
   suite: string;
   sampleId: string;
   file?: string;
+  line?: number;
   count: number;
 }
 
@@ -75,14 +76,14 @@ export class ErrorTracker {
   }
 }
 
-function describe(e: ErrorRecord): Pick<ErrorKind, 'code' | 'message' | 'hint' | 'field' | 'file'> {
-  return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.field ? { field: e.field } : {}), ...(e.file ? { file: e.file } : {}) };
+function describe(e: ErrorRecord): Pick<ErrorKind, 'code' | 'message' | 'hint' | 'field' | 'file' | 'line'> {
+  return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.field ? { field: e.field } : {}), ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}) };
 }
 
 const indent = (s: string): string => s.split('\n').map((l) => `  ${l}`).join('\n');
 
-export function formatErrorLines(e: Pick<ErrorRecord, 'code' | 'message' | 'hint' | 'file' | 'field'>): string {
-  const where = [e.file, e.field ? `field ${e.field}` : undefined].filter(Boolean).join(', ');
+export function formatErrorLines(e: Pick<ErrorRecord, 'code' | 'message' | 'hint' | 'file' | 'field' | 'line'>): string {
+  const where = [e.file && (e.line ? `${e.file}:${e.line}` : e.file), e.field ? `field ${e.field}` : undefined].filter(Boolean).join(', ');
   return `${e.code}: ${where ? `${where}: ` : ''}${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`;
 }
 
