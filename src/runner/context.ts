@@ -36,5 +36,9 @@ export interface TaskContext {
   shard?: Shard;
 }
 
-/** The id a suite's records carry: its config id, else its name. */
-export const suiteIdOf = (s: SuiteConfig): string => s.id ?? (s.name.includes('/') ? s.name.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') : s.name);
+/**
+ * The id a suite's records carry: its config id, else its name; a suite given by module path goes by
+ * the `name` its module declares (`declared`), the file name only when that is unknown.
+ */
+export const suiteIdOf = (s: SuiteConfig, declared?: ReadonlyMap<string, string>): string =>
+  s.id ?? (s.name.includes('/') ? declared?.get(s.name) ?? s.name.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') : s.name);
