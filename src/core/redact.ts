@@ -9,7 +9,7 @@ export const REDACTED = '[redacted]';
 const PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],
   [/\b(sk|rk|pk)-[A-Za-z0-9_-]{6,}/g, `$1-${REDACTED}`],
-  [/((?:x-)?api[_-]?key|authorization|access[_-]?token)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[^\s"',}&]{4,}/gi, `$1$2${REDACTED}`],
+  [/((?:x-)?api[_-]?key|authorization|access[_-]?token)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[A-Za-z0-9._~+/=-]{12,}/gi, `$1$2${REDACTED}`],
 ];
 
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {

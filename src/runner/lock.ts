@@ -63,7 +63,7 @@ export function acquireRunLock(runDir: string): () => void {
       const heldByUs = holder?.pid === process.pid && heldHere.has(file);
       if (holder && (heldByUs || (holder.pid !== process.pid && alive(holder.pid)))) {
         throw new RunLockedError(`run folder is in use by another vlmbench run (pid ${holder.pid}, since ${holder.startedAt})`, file,
-          'wait for it to finish (or stop it), then resume; two runs writing one folder would duplicate samples');
+          `wait for it to finish (or stop it), then resume; two runs writing one folder would duplicate samples. If pid ${holder.pid} is no vlmbench run, delete ${file}`);
       }
       if (!holder && attempt === 0) {
         // Written by a process between open and write: give it a moment before calling it stale.

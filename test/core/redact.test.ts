@@ -8,11 +8,11 @@ describe('redactSecrets', () => {
     expect(redactSecrets('Incorrect API key provided: sk-proj-AbC123xyz789. See docs')).toBe('Incorrect API key provided: sk-[redacted]. See docs');
     expect(redactSecrets('sent Authorization: Bearer abc.def-123456')).toBe('sent Authorization: Bearer [redacted]');
     expect(redactSecrets('{"api_key": "hunter2hunter2"}')).toBe('{"api_key": "[redacted]"}');
-    expect(redactSecrets('x-api-key=abcd1234&model=m')).toBe('x-api-key=[redacted]&model=m');
+    expect(redactSecrets('x-api-key=abcd1234efgh5678&model=m')).toBe('x-api-key=[redacted]&model=m');
   });
 
   it('leaves ordinary error text alone', () => {
-    for (const text of ['HTTP 503 from http://127.0.0.1:8000/v1/chat/completions: overloaded', 'cannot decode image: task-000123.jpg truncated', 'scikit-learn, sk-learn']) {
+    for (const text of ['HTTP 503 from http://127.0.0.1:8000/v1/chat/completions: overloaded', 'cannot decode image: task-000123.jpg truncated', 'scikit-learn, sk-learn', 'HTTP 401: Authorization: missing header']) {
       expect(redactSecrets(text)).toBe(text);
     }
   });
