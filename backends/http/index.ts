@@ -1,4 +1,4 @@
-import type { Backend, BackendContext } from '../../src/core/backend.ts';
+import type { Backend, BackendContext, ModelInfo } from '../../src/core/backend.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
 import type { HttpOptions } from '../../src/config/backends.ts';
@@ -10,8 +10,9 @@ import { checkExtraBody, CONTINUOUS_USAGE, EXTRA_FIELDS } from './allowlist.ts';
 import { postJson, postSse, type ExchangeContext } from './exchange.ts';
 import { encodeImage } from './images.ts';
 import { applyChunk, checkStreamComplete, fromCompletion, newStreamState, toOpenAiBody } from './openai.ts';
-import { finishOutput } from './output.ts';
+import { checkTokenLimit, finishOutput, responseLimits } from './output.ts';
 import { loadTokenCounter, type TokenCounter } from './tokens.ts';
+import { probeEndpoint, probeWarnings } from './probe.ts';
 import { createTransport, normalizeEndpoints } from './transport.ts';
 import { applyTritonEvent, fromTritonResponse, resolveTritonFields, toTritonBody, tritonPath } from './triton.ts';
 
@@ -58,13 +59,17 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       model: opts.model, stream: opts.stream, continuousUsage: CONTINUOUS_USAGE.has(opts.server),
       ignoreEosField: EXTRA_FIELDS[opts.server].includes('ignore_eos'), extraBody: opts.extraBody,
     }));
+    const limit = responseLimits(req.params.maxTokens, opts.responseLimitFactor);
     if (opts.stream) {
       const st = newStreamState();
-      const r = await postSse(ex, '/v1/chat/completions', body, g.signal, (e, at, errCtx) => applyChunk(st, e, at, errCtx, g.onToken));
+      const r = await postSse(ex, '/v1/chat/completions', body, g.signal, (e, at, errCtx) => {
+        applyChunk(st, e, at, errCtx, g.onToken);
+        checkTokenLimit(st, limit.tokens, errCtx.url);
+      }, limit.bytes);
       checkStreamComplete(st, { url: r.url, secrets });
       return finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens });
     }
-    const r = await postJson(ex, '/v1/chat/completions', body, g.signal);
+    const r = await postJson(ex, '/v1/chat/completions', body, g.signal, limit.bytes);
     const st = fromCompletion(r.json, r.endMs, { url: r.url, secrets });
     if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: st.chunkTokens[0]!, atMs: r.endMs });
     return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true });
@@ -78,28 +83,31 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       fields, stream: opts.stream, imageTransport: opts.imageTransport, extraBody: opts.extraBody,
     }));
     const path = tritonPath(opts.model, opts.stream);
+    const limit = responseLimits(req.params.maxTokens, opts.responseLimitFactor);
     if (opts.stream) {
       const st = newStreamState();
       const r = await postSse(ex, path, body, g.signal, (e, at, errCtx) => {
         applyTritonEvent(st, e, at, { fields, cumulative, prompt, errCtx, onToken: g.onToken });
-      });
+        checkTokenLimit(st, limit.tokens, errCtx.url);
+      }, limit.bytes);
       return finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: prompt, prompt, maxTokens: req.params.maxTokens, stop: params.stop });
     }
-    const r = await postJson(ex, path, body, g.signal);
+    const r = await postJson(ex, path, body, g.signal, limit.bytes);
     const st = fromTritonResponse(r.json, r.endMs, { fields, prompt, errCtx: { url: r.url, secrets } });
     if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: 1, atMs: r.endMs });
     return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: prompt, prompt, maxTokens: req.params.maxTokens, stop: params.stop, noStreamTimings: true });
   }
 
+  const info: ModelInfo = {
+    id: model.id,
+    family: model.family,
+    backend: 'http',
+    files: endpoints.map((e) => e.url),
+    device: 'remote',
+    runtime: opts.api === 'triton' ? 'triton-generate' : `openai-chat:${opts.server}`,
+  };
   return {
-    info: {
-      id: model.id,
-      family: model.family,
-      backend: 'http',
-      files: endpoints.map((e) => e.url),
-      device: 'remote',
-      runtime: opts.api === 'triton' ? 'triton-generate' : `openai-chat:${opts.server}`,
-    },
+    info,
     capabilities: {
       images: true,
       multiImage: opts.api === 'openai',
@@ -107,6 +115,13 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       parallelSequences: opts.maxConnections * endpoints.length,
     },
     generate: (req, g) => (opts.api === 'triton' ? generateTriton(req, g) : generateOpenAi(req, g)),
+    async preflight() {
+      if (!opts.probe) return;
+      const servers = await Promise.all(transport.endpoints.map((ep) => probeEndpoint(ep, { api: opts.api, model: opts.model, headers, secrets, timeoutMs: opts.timeoutMs })));
+      const warnings = servers.flatMap((p) => probeWarnings(p, opts.model));
+      for (const w of warnings) ctx.log(w);
+      Object.assign(info, { servers, ...(warnings.length > 0 ? { warnings } : {}) });
+    },
     close: () => transport.close(),
   };
 }

@@ -58,6 +58,13 @@ export const HttpOptions = z.strictObject({
   stream: z.boolean().default(true),
   /** Path to a tokenizer.json used to count tokens when the server reports none. */
   tokenizer: z.string().optional(),
+  /** Check every endpoint (GET /v1/models, Triton /v2/health/ready) before the first sample. */
+  probe: z.boolean().default(true),
+  /**
+   * An answer longer than this multiple of maxTokens (in tokens, or in bytes at 2 KiB a token) is cut
+   * off with an error: a server ignoring max_tokens cannot fill memory and samples.jsonl.
+   */
+  responseLimitFactor: z.number().min(1).default(4),
 });
 
 /** A backend from your own module exporting `createBackend` (like promptfoo's file:// providers). */

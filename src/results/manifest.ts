@@ -1,3 +1,4 @@
+import type { ServerProbe } from '../core/backend.ts';
 /** manifest.json: everything needed to tell whether two runs are comparable and reproducible. */
 export interface ModelFileEntry {
   path: string;
@@ -42,6 +43,8 @@ export interface RunManifest {
     runtime?: string;
     quantization?: string;
     warnings?: string[];
+    /** Remote models: the endpoint checks made before the first sample. */
+    servers?: ServerProbe[];
     files: ModelFileEntry[];
   }>;
   /** Per suite id: dataset folder and a hash of its index files (resume and gates compare it). */

@@ -1,6 +1,7 @@
 import type { SuiteConfig } from '../config/schema.ts';
 import type { Backend } from '../core/backend.ts';
 import type { Suite, SuiteContext, SuiteModel } from '../core/suite.ts';
+import type { ErrorTracker } from './error-kinds.ts';
 import type { Journal } from './journal.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -30,8 +31,14 @@ export interface TaskContext {
   events: RunEvents;
   /** Aborted on the first Ctrl-C: start nothing new. */
   stop: AbortSignal;
+  /** First error of each kind reported live; a model stopped after repeated identical errors. */
+  errors: ErrorTracker;
   shard?: Shard;
 }
 
-/** The id a suite's records carry: its config id, else its name. */
-export const suiteIdOf = (s: SuiteConfig): string => s.id ?? (s.name.includes('/') ? s.name.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') : s.name);
+/**
+ * The id a suite's records carry: its config id, else its name; a suite given by module path goes by
+ * the `name` its module declares (`declared`), the file name only when that is unknown.
+ */
+export const suiteIdOf = (s: SuiteConfig, declared?: ReadonlyMap<string, string>): string =>
+  s.id ?? (s.name.includes('/') ? declared?.get(s.name) ?? s.name.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '') : s.name);

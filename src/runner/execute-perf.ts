@@ -10,11 +10,12 @@ export async function executePerfSuite(task: TaskContext, suite: PerfSuite<unkno
     capabilities: task.backend.capabilities,
     done: existingIds,
     signal: task.stop,
-    send: (req, signal) => task.scheduler.submit(task.backend, req, { signal, shouldStart: () => !task.stop.aborted }),
+    send: (req, signal) => task.scheduler.submit(task.backend, req, { signal, shouldStart: () => !task.stop.aborted && !task.errors.stopped(t.model) }),
     async record(rec) {
       if (rec.error?.code === 'E_ABORTED') return;
       task.journal.append({ ...rec, key: sampleKey(t.model, t.suite, rec.sampleId, rec.repeat), ...t, finishedAt: new Date().toISOString() });
       task.events.onSampleDone?.(t, !rec.error);
+      task.errors.sampleDone(t.model, t.suite, rec.sampleId, rec.error);
     },
   };
   task.events.onTaskStart?.({ ...t, total: 0, alreadyDone: existingIds.size });

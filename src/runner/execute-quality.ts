@@ -64,6 +64,7 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   const finish = (rec: Omit<SampleRecord, keyof typeof base | 'finishedAt'>) => {
     task.journal.append({ ...base, ...rec, finishedAt: new Date().toISOString() });
     task.events.onSampleDone?.({ model: base.model, suite: base.suite }, !rec.error);
+    task.errors.sampleDone(base.model, base.suite, base.sampleId, rec.error);
   };
   if ('error' in sample) return finish({ scores: {}, error: sample.error });
 
@@ -74,7 +75,7 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   } catch (err) {
     return finish({ scores: {}, meta: described.meta, reference: described.reference, error: toErrorRecord(err) });
   }
-  const result = await task.scheduler.submit(task.backend, req, { shouldStart: () => !task.stop.aborted });
+  const result = await task.scheduler.submit(task.backend, req, { shouldStart: () => !task.stop.aborted && !task.errors.stopped(base.model) });
   if (!result.ok && result.error.code === 'E_ABORTED') return;
 
   const common = { input: described.input ?? inputSummary(req), prompt: result.prompt, meta: described.meta, reference: described.reference };

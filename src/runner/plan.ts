@@ -40,7 +40,7 @@ export interface RunPlan {
 
 const timestamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
-function applyOverrides(config: Config, o: RunOverrides, file: string): Config {
+function applyOverrides(config: Config, o: RunOverrides, file: string, declared: ReadonlyMap<string, string>): Config {
   const pick = <T extends { id?: string; name?: string }>(items: T[], wanted: string[] | undefined, what: string, idOf: (t: T) => string) => {
     if (!wanted) return items;
     for (const w of wanted) {
@@ -53,15 +53,15 @@ function applyOverrides(config: Config, o: RunOverrides, file: string): Config {
   return {
     ...config,
     models: pick(config.models, o.models, 'model', (m) => m.id),
-    suites: pick(config.suites, o.suites, 'suite', (s) => suiteIdOf(s)).map((s) =>
+    suites: pick(config.suites, o.suites, 'suite', (s) => suiteIdOf(s, declared)).map((s) =>
       o.limit ? { ...s, limit: Math.min(o.limit, s.limit ?? Infinity) } : s),
   };
 }
 
-function checkUniqueIds(config: Config, file: string): void {
+function checkUniqueIds(config: Config, file: string, declared: ReadonlyMap<string, string>): void {
   const seen = new Set<string>();
   config.suites.forEach((s, i) => {
-    const id = suiteIdOf(s);
+    const id = suiteIdOf(s, declared);
     if (seen.has(id)) throw new ConfigError(`suite id '${id}' is used twice`, { file, field: `suites[${i}]`, hint: 'give one of them an `id`' });
     seen.add(id);
   });
@@ -97,7 +97,16 @@ async function checkFamilies(config: Config, file: string): Promise<void> {
   });
 }
 
-async function planSuite(s: SuiteConfig, i: number, file: string, fixturesDir: string): Promise<PlannedSuite> {
+/** Declared names of suites given by module path (their ids), loaded once up front. */
+async function declaredSuiteNames(config: Config): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [i, s] of config.suites.entries()) {
+    if (s.name.includes('/') && !out.has(s.name)) out.set(s.name, (await loadSuite(s.name, `suites[${i}].name`)).name);
+  }
+  return out;
+}
+
+async function planSuite(s: SuiteConfig, i: number, file: string, fixturesDir: string, declared: ReadonlyMap<string, string>): Promise<PlannedSuite> {
   const field = `suites[${i}]`;
   const suite = await loadSuite(s.name, `${field}.name`);
   const parsed = suite.optionsSchema.safeParse(s.options);
@@ -110,21 +119,22 @@ async function planSuite(s: SuiteConfig, i: number, file: string, fixturesDir: s
     if (!suite.builtinDataset) throw new ConfigError(`suite '${s.name}' has no built-in sample set`, { file, field: `${field}.dataset`, hint: 'set dataset to the folder of the official download' });
     datasetDir = await suite.builtinDataset(fixturesDir);
   }
-  return { id: suiteIdOf(s), config: s, suite, options: parsed.data, datasetDir };
+  return { id: suiteIdOf(s, declared), config: s, suite, options: parsed.data, datasetDir };
 }
 
 /** Phase 1: config → validated, resolved plan (nothing written yet). */
 export async function planRun(configFile: string, overrides: RunOverrides, env: NodeJS.ProcessEnv, resumeDir?: string): Promise<RunPlan> {
   const loaded = await loadConfig(configFile, env);
-  const config = applyOverrides(loaded.config, overrides, loaded.file);
-  checkUniqueIds(config, loaded.file);
+  const declared = await declaredSuiteNames(loaded.config);
+  const config = applyOverrides(loaded.config, overrides, loaded.file, declared);
+  checkUniqueIds(config, loaded.file, declared);
   await checkFamilies(config, loaded.file);
   const fixturesDir = config.run.fixturesDir ?? defaultFixturesDir(env);
   const models = await Promise.all(config.models.map(async (m, i) => ({
     ...m, backend: await resolveFixtureRefs(m.backend, fixturesDir, `models[${i}].backend`),
   })));
   const suites: PlannedSuite[] = [];
-  for (const [i, s] of config.suites.entries()) suites.push(await planSuite(s, i, loaded.file, fixturesDir));
+  for (const [i, s] of config.suites.entries()) suites.push(await planSuite(s, i, loaded.file, fixturesDir, declared));
   const judge = config.judge && isFixtureRef(config.judge.model)
     ? { ...config.judge, model: await resolveFixtureRef(config.judge.model, fixturesDir, 'judge.model') }
     : config.judge;

@@ -38,7 +38,7 @@ export function llavaBenchSuite(name: string, description: string, categories: r
     },
     score: (doc, result, ctx) => scoreAnswer(doc, result.text, { judge: ctx.services.judge, retries: ctx.options.judgeRetries }),
     describe: describeItem,
-    aggregate: (records, ctx) => aggregateLlavaBench(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations }),
+    aggregate: (records, ctx) => aggregateLlavaBench(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations, judgeConfigured: ctx.services.judge !== undefined }),
     metrics: LLAVA_BENCH_METRICS,
     // relative = mean(judge_model) / mean(judge_ref) × 100 (LLaVA llava/eval/summarize_gpt_review.py): a ratio
     // of means, bootstrapped as a ratio with both scores of a sample drawn together, whole images at a time.
