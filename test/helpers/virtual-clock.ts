@@ -8,6 +8,8 @@
  * arrives at exactly its scripted time, however late the machine is in real time.
  */
 export interface VirtualClock {
+  /** Off: the mocked `now()` reads performance.now() (for tests in the same file that run in real time). */
+  enabled: boolean;
   /** The time as the client sees it; a call also acknowledges the chunk the server is waiting on. */
   now(): number;
   /** The time without acknowledging anything (for the server's own bookkeeping). */
@@ -39,9 +41,18 @@ export function virtualClock(): VirtualClock {
       }
       return pending.promise;
     },
-    reset() { t = 0; pending = undefined; },
+    reset() { t = 0; pending = undefined; this.enabled = false; },
+    enabled: false,
   };
 }
 
 /** One clock per test process, shared by a vi.mock factory and the test body. */
 export const testClock = virtualClock();
+
+/**
+ * The module for `vi.mock('<path>/src/core/backend.ts', (orig) => mockNow(orig))`: the real module
+ * with `now()` reading `testClock` while it is enabled.
+ */
+export async function mockNow<M extends { now: () => number }>(importOriginal: () => Promise<M>): Promise<M> {
+  return { ...(await importOriginal()), now: () => (testClock.enabled ? testClock.now() : performance.now()) };
+}

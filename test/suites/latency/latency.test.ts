@@ -15,10 +15,7 @@ import { httpBackend, makeDriver, suiteContext } from '../../perf/helpers/driver
  * ICL per chunk, E2EL, percentiles) is checked for equality. How close real measurements come to a
  * real timeline is a speed question: `npm run bench:perf` measures it.
  */
-vi.mock('../../../src/core/backend.ts', async (importOriginal) => {
-  const { testClock } = await import('../../helpers/virtual-clock.ts');
-  return { ...(await importOriginal<typeof import('../../../src/core/backend.ts')>()), now: () => testClock.now() };
-});
+vi.mock('../../../src/core/backend.ts', async (orig) => (await import('../../helpers/virtual-clock.ts')).mockNow(orig));
 
 let server: ScriptedServer | undefined;
 let backend: Backend | undefined;
@@ -33,6 +30,7 @@ afterEach(async () => {
 const WARMUP = 1;
 
 async function measure(script: Script) {
+  testClock.enabled = true;
   server = await startScriptedServer(script, { clock: testClock });
   backend = await httpBackend(`${server.url}/v1`, 'vllm');
   const { driver, records } = makeDriver(backend, { concurrency: 1 });
