@@ -4,7 +4,7 @@ import type { HttpOptions } from '../../src/config/backends.ts';
 /**
  * Extra request fields each server accepts. trtllm-serve's request model forbids unknown fields
  * (HTTP 400), so anything beyond the standard OpenAI body must be known to the target server;
- * serving.md §2, §4, §5, §6. Fields the backend sets itself (model, messages, stream…) are never extras.
+ * TensorRT-LLM `tensorrt_llm/serve/openai_protocol.py`, vLLM `vllm/entrypoints/openai/protocol.py`, llama.cpp `tools/server/README.md`. Fields the backend sets itself (model, messages, stream…) are never extras.
  */
 const OPENAI_STANDARD = ['top_p', 'stop', 'seed', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'user', 'n', 'response_format', 'logprobs', 'top_logprobs', 'max_completion_tokens'] as const;
 
@@ -32,7 +32,7 @@ export const EXTRA_FIELDS: Record<HttpOptions['server'], readonly string[]> = {
 /** Whether `stream_options.continuous_usage_stats` (per-chunk usage, vLLM #6540) may be sent. */
 export const CONTINUOUS_USAGE: ReadonlySet<HttpOptions['server']> = new Set(['vllm', 'trtllm-serve', 'vlmbench']);
 
-/** Triton ensemble inputs (serving.md §3.3) that extraBody may set, besides those the backend fills. */
+/** Triton ensemble inputs (tensorrtllm_backend `all_models/inflight_batcher_llm/ensemble/config.pbtxt`) that extraBody may set, besides those the backend fills. */
 export const TRITON_EXTRA_FIELDS: readonly string[] = [
   'decoder_text_input', 'image_sizes_input', 'end_id', 'pad_id', 'top_k', 'top_p', 'length_penalty', 'repetition_penalty',
   'min_tokens', 'presence_penalty', 'frequency_penalty', 'beam_width', 'bad_words', 'embedding_bias_words',

@@ -8,9 +8,9 @@ import type { SseEvent } from './sse.ts';
 
 /**
  * Triton generate extension with the TensorRT-LLM multimodal ensemble's input names
- * (serving.md §3.2–3.3): `POST /v2/models/<m>/generate` (one JSON) and `generate_stream` (SSE, one
+ * (triton-inference-server/server `docs/protocol/extension_generate.md`; tensorrtllm_backend ensemble `config.pbtxt`): `POST /v2/models/<m>/generate` (one JSON) and `generate_stream` (SSE, one
  * event per response, usually one token). Field names can be overridden per deployment, since the
- * newer PyTorch "llmapi" path renames them (serving.md §3.4).
+ * newer PyTorch "llmapi" path renames them (TensorRT-LLM `triton_backend/all_models/llmapi`).
  */
 
 export const TRITON_DEFAULT_FIELDS = {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * PROTOCOL STAND-IN for Triton Inference Server + the TensorRT-LLM multimodal ensemble, which cannot
  * run on the test machines. It follows the documented generate extension (server
- * docs/protocol/extension_generate.md) and the ensemble's input/output names (serving.md §3.2–3.3):
+ * docs/protocol/extension_generate.md) and the ensemble's input/output names (tensorrtllm_backend ensemble `config.pbtxt`):
  *
  *   POST /v2/models/<m>/generate         → one JSON object {model_name, model_version, text_output}
  *   POST /v2/models/<m>/generate_stream  → text/event-stream, one `data:` JSON per response
