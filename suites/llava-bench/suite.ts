@@ -12,7 +12,7 @@ export const LlavaBenchOptions = z.strictObject({
   layout: z.enum(['auto', 'wild', 'coco']).default('auto'),
   /** COCO image folder (absolute or relative to the dataset folder). */
   cocoImages: z.string().optional(),
-  /** Extra judge tries after an unparseable score line (default compat mode only). */
+  /** Extra judge tries after an unparseable score line (judge `compat: robust` only). */
   judgeRetries: z.int().min(0).max(10).default(2),
   /** Bootstrap resamples for the confidence intervals. */
   bootstrapIterations: z.int().min(100).default(2000),
