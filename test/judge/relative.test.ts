@@ -25,7 +25,7 @@ describe('relative score', () => {
     ]);
   });
 
-  it('default mode excludes the failed judgement and still counts it', () => {
+  it('robust mode excludes the failed judgement and still counts it', () => {
     const all = summarizeJudged(rows, 'robust').find((g) => g.group === 'all')!;
     expect(all.failures).toBe(1);
     expect(all.used).toBe(6);
