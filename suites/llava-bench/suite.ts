@@ -5,7 +5,7 @@ import { aggregateLlavaBench, LLAVA_BENCH_METRICS } from '../../src/judge/aggreg
 import type { LlavaCategory } from '../../src/judge/rules.ts';
 import { describeItem, scoreAnswer } from '../../src/judge/sample.ts';
 import { ensureLlavaBenchSample } from '../../src/fixtures/datasets/llava-bench.ts';
-import { loadLlavaBench, type LlavaBenchDoc } from './load.ts';
+import { detectLayouts, loadLlavaBench, type LlavaBenchDoc } from './load.ts';
 
 export const LlavaBenchOptions = z.strictObject({
   /** Which official layout to read; 'auto' reads every layout present in the folder. */
@@ -41,5 +41,6 @@ export function llavaBenchSuite(name: string, description: string, categories: r
     aggregate: (records, ctx) => aggregateLlavaBench(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations }),
     metrics: LLAVA_BENCH_METRICS,
     builtinDataset: ensureLlavaBenchSample,
+    checkDataset: (dir, options) => { detectLayouts(dir, options.layout); },
   });
 }

@@ -81,5 +81,6 @@ export function ocrSuite(name: string, description: string, fixed?: OcrFormat): 
     aggregate: (records, ctx) => aggregateOcr(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations }),
     metrics: OCR_METRICS,
     builtinDataset: (fixturesDir) => ensureOcrSample(fixturesDir),
+    checkDataset: (dir, options) => { detectFormats(dir, fixed ?? options.format); },
   });
 }

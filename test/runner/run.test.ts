@@ -76,7 +76,9 @@ describe('runBenchmark: a model that fails to load on resume', () => {
     // Drop one finished sample so the resume has work left, then make the backend module unloadable.
     const journal = path.join(runDir, 'samples.jsonl');
     writeFileSync(journal, `${readFileSync(journal, 'utf8').split('\n')[0]}\n`);
-    const broken = readFileSync(config, 'utf8').replace(/module: .*/, `module: ${path.join(dir, 'missing-backend.ts')}`);
+    // (A module path that does not exist is an input error caught before the run; this one exists but cannot load.)
+    writeFileSync(path.join(dir, 'broken-backend.ts'), "throw new Error('this backend module cannot load');\n");
+    const broken = readFileSync(config, 'utf8').replace(/module: .*/, `module: ${path.join(dir, 'broken-backend.ts')}`);
     writeFileSync(config, broken);
     const r = await runCli(['run', '--resume', runDir, '--force']);
     expect(r.stdout).toMatch(/could not be loaded/);
