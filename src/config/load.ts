@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { describeProblems, MAX_LISTED_PROBLEMS, type PathKey, type Problem } from './problems.ts';
 import { Config } from './schema.ts';
 
 export interface LoadedConfig {
@@ -11,15 +12,25 @@ export interface LoadedConfig {
   file: string;
   /** Field paths whose values came from ${VAR}: redacted wherever the config is written. */
   secretPaths: string[];
+  /** Line and column of a field path in the file (of its nearest existing parent when it is missing). */
+  locate: (p: readonly PathKey[]) => { line?: number; column?: number };
 }
-
-type PathKey = string | number;
 
 export const formatPath = (p: readonly PathKey[]): string =>
   p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '');
 
 function position(doc: Document, lc: LineCounter, p: readonly PathKey[]): { line?: number; column?: number } {
-  // Walk up until a node exists (an unknown or missing key has no node of its own).
+  // A key that is present: point at the key itself (its value may start lines later).
+  const parent = doc.getIn(p.slice(0, -1), true) as Node | undefined;
+  if (p.length > 0 && isMap(parent)) {
+    const pair = parent.items.find((it) => String((it.key as { value?: unknown })?.value ?? it.key) === String(p[p.length - 1]));
+    const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+    if (range) {
+      const { line, col } = lc.linePos(range[0]);
+      return { line, column: col };
+    }
+  }
+  // Otherwise walk up until a node exists (a missing key has no node of its own).
   for (let i = p.length; i >= 0; i--) {
     const node = doc.getIn(p.slice(0, i), true) as Node | undefined;
     const range = node && (node as { range?: [number, number, number] }).range;
@@ -54,21 +65,6 @@ function interpolateEnv(doc: Document, lc: LineCounter, file: string, env: NodeJ
   return secretPaths;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-    case 'invalid_type':
-      return /received undefined/.test(issue.message)
-        ? `required field is missing (expected ${issue.expected})`
-        : issue.message.replace(/^Invalid input: /, '');
-    case 'invalid_union':
-      return 'does not match any allowed shape (check `type`)';
-    default:
-      return issue.message;
-  }
-}
-
 function parseYamlDocument(text: string, file: string): { doc: Document; lc: LineCounter } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -80,23 +76,39 @@ function parseYamlDocument(text: string, file: string): { doc: Document; lc: Lin
   return { doc, lc };
 }
 
-/** The first schema problem as a ConfigError naming file, line, column and field path. */
-function schemaError(error: z.ZodError, doc: Document, lc: LineCounter, file: string, hint: string): ConfigError {
-  const issue = error.issues[0]!;
-  const p = issue.path as PathKey[];
-  const fieldPath = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...p, issue.keys[0]!] : p;
-  const pos = position(doc, lc, fieldPath);
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return new ConfigError(`${describeIssue(issue)}${more}`, {
-    file, field: formatPath(fieldPath) || '(top level)', line: pos.line, column: pos.column, hint,
-  });
+export interface LocatedProblem extends Problem {
+  line?: number;
+  column?: number;
+}
+
+/**
+ * One ConfigError for all problems found: a single one names its field, line and column; several are
+ * listed one per line as `file:line:col  field: problem` (up to MAX_LISTED_PROBLEMS), in file order.
+ */
+export function configProblemsError(problems: readonly LocatedProblem[], file: string, hint: string): ConfigError {
+  // File order; at one position (a missing key is located at its parent) the fields that are there come first.
+  const missing = (p: LocatedProblem) => (p.message.startsWith('required field is missing') ? 1 : 0);
+  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || missing(a) - missing(b));
+  if (sorted.length === 1) {
+    const p = sorted[0]!;
+    return new ConfigError(p.message, { file, field: formatPath(p.path) || '(top level)', line: p.line, column: p.column, hint });
+  }
+  const lines = sorted.slice(0, MAX_LISTED_PROBLEMS).map((p) =>
+    `  ${file}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ''}` : ''}  ${formatPath(p.path) || '(top level)'}: ${p.message}`);
+  const more = sorted.length > MAX_LISTED_PROBLEMS ? `\n  … and ${sorted.length - MAX_LISTED_PROBLEMS} more` : '';
+  return new ConfigError(`${sorted.length} problems:\n${lines.join('\n')}${more}`, { file, hint });
+}
+
+function schemaError(error: z.ZodError, schema: unknown, data: unknown, locate: (p: readonly PathKey[]) => { line?: number; column?: number }, file: string, hint: string): ConfigError {
+  return configProblemsError(describeProblems(error, schema, data).map((p) => ({ ...p, ...locate(p.path) })), file, hint);
 }
 
 /** Parse a YAML text and validate it with `schema`; errors read like config errors (file:line, field). */
 export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file: string, hint: string): z.output<S> {
   const { doc, lc } = parseYamlDocument(text, file);
-  const parsed = schema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw schemaError(parsed.error, doc, lc, file, hint);
+  const raw = doc.toJS() ?? {};
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw schemaError(parsed.error, schema, raw, (p) => position(doc, lc, p), file, hint);
   return parsed.data;
 }
 
@@ -105,10 +117,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const { doc, lc } = parseYamlDocument(text, file);
   const secretPaths = interpolateEnv(doc, lc, file, env);
   const raw = doc.toJS() ?? {};
+  const locate = (p: readonly PathKey[]) => position(doc, lc, p);
   const parsed = Config.safeParse(raw);
-  if (!parsed.success) throw schemaError(parsed.error, doc, lc, file, 'see configs/schema.json for every field');
+  if (!parsed.success) throw schemaError(parsed.error, Config, raw, locate, file, 'see configs/schema.json for every field');
   const config = resolvePaths(parsed.data, path.dirname(file));
-  return { config, file, secretPaths };
+  return { config, file, secretPaths, locate };
 }
 
 const isUri = (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);

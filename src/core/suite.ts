@@ -133,6 +133,11 @@ export interface QualitySuite<Doc, Opts> {
   pairing: readonly HeadlinePairing[];
   /** Generate (once, deterministically) the built-in sample set under fixturesDir; returns its folder. */
   builtinDataset?(fixturesDir: string): Promise<string>;
+  /**
+   * Cheap check, before anything is written, that `dir` holds this suite's dataset (its layout files);
+   * throws a DatasetError naming what is missing. Per-sample problems stay per-sample errors in load.
+   */
+  checkDataset?(dir: string, options: Opts): void;
 }
 
 /** Drives a performance suite: it issues its own requests through the scheduler and records them. */

@@ -1,4 +1,4 @@
-import { toErrorRecord, type ErrorRecord } from '../core/errors.ts';
+import { DatasetError, toErrorRecord, type ErrorRecord } from '../core/errors.ts';
 import type { SampleRecord } from '../core/record.ts';
 import { DEFAULT_GEN_PARAMS, isImagePart, isTextPart, type VlmRequest } from '../core/request.ts';
 import type { LoadedSample, QualitySuite, ScoreOutcome } from '../core/suite.ts';
@@ -12,10 +12,28 @@ type Doc = unknown;
 /** Phase: load the dataset and keep the samples this run (limit, tag, shard) is responsible for. */
 async function selectSamples(task: TaskContext, suite: QualitySuite<Doc, unknown>): Promise<LoadedSample<Doc>[]> {
   const all = await suite.load(task.suiteCtx);
+  refuseDuplicateIds(task, all);
   const tag = task.suiteCtx.tag;
   const tagged = tag ? all.filter((s) => hasTag(s, tag, task.suiteId)) : all;
   const limited = task.suiteCtx.limit ? tagged.slice(0, task.suiteCtx.limit) : tagged;
   return limited.filter((s) => inShard(task.suiteId, s.id, task.shard));
+}
+
+/**
+ * The journal keys samples by id, so two samples with one id would silently become one: a loader
+ * that yields a repeated id is a bug in the loader or the data, and the suite stops before running.
+ */
+function refuseDuplicateIds(task: TaskContext, all: readonly LoadedSample<Doc>[]): void {
+  const seen = new Set<string>();
+  for (const s of all) {
+    if (seen.has(s.id)) {
+      throw new DatasetError(`suite '${task.suiteId}' yields sample id '${s.id}' more than once; results would overwrite each other`, {
+        file: task.suiteCtx.datasetDir, field: 'sample id',
+        hint: 'every sample needs its own id: check the dataset for repeated ids, or report the suite\'s loader as a bug',
+      });
+    }
+    seen.add(s.id);
+  }
 }
 
 /**

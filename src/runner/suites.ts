@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Suite } from '../core/suite.ts';
 import { ConfigError } from '../core/errors.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 /** The one suite registry: suite name → the module that defines it (imported lazily). */
 const SUITE_MODULES: Record<string, string> = {
@@ -27,7 +28,7 @@ const isModulePath = (name: string) => name.startsWith('/') || /\.[cm]?[jt]s$/.t
  */
 export async function loadSuite(name: string, field: string): Promise<Suite> {
   const url = isModulePath(name) ? pathToFileURL(name).href : SUITE_MODULES[name] && new URL(SUITE_MODULES[name]!, import.meta.url).href;
-  if (!url) throw new ConfigError(`unknown suite '${name}'`, { field, hint: `known suites: ${KNOWN_SUITES.join(', ')}, or a path to your own suite module` });
+  if (!url) throw new ConfigError(`unknown suite '${name}'${didYouMean(name, KNOWN_SUITES)}`, { field, hint: `known suites: ${KNOWN_SUITES.join(', ')}, or a path to your own suite module` });
   let mod: { suites?: Suite[] };
   try {
     mod = (await import(url)) as { suites?: Suite[] };

@@ -1,5 +1,5 @@
 import { anlsScore } from './anls.ts';
-import { ocrbenchScore, ocrbenchTotals } from './ocrbench.ts';
+import { ocrbenchScore, ocrbenchTotals, type OcrBenchVersion } from './ocrbench.ts';
 import { parsePope, popeMetrics, type YesNo } from './pope.ts';
 import { sqaPredIndex, type SqaMode } from './scienceqa.ts';
 import { bootstrapMeanCI, wilsonInterval } from './stats.ts';
@@ -15,7 +15,7 @@ export class FieldProblem extends Error {
   constructor(readonly field: string, message: string) { super(message); }
 }
 
-export interface LineOptions { sqaMode: SqaMode }
+export interface LineOptions { sqaMode: SqaMode; ocrbenchVariant?: OcrBenchVersion }
 
 export interface LineMetric<T> {
   /** Fields the metric reads, for --help. */
@@ -38,6 +38,17 @@ const strArray = (obj: Record<string, unknown>, field: string): string[] => {
   }
   return v as string[];
 };
+/** OCRBench answers: a string or a non-empty list of strings, as OCRBench.json stores them (851 of 1000 are strings). */
+const strOrList = (obj: Record<string, unknown>, field: string): string | string[] => {
+  const v = obj[field];
+  if (typeof v === 'string') return v;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) {
+    throw new FieldProblem(field, `"${field}" must be a string or a non-empty array of strings (got ${describe(v)})`);
+  }
+  return v as string[];
+};
+/** The first of `names` present in obj (OCRBench.json and lmms-eval's dataset name the same fields differently). */
+const pick = (obj: Record<string, unknown>, names: readonly string[]) => names.find((n) => obj[n] !== undefined) ?? names[0]!;
 const describe = (v: unknown) => (v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`);
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -67,13 +78,16 @@ const anls: LineMetric<{ prediction: string; answers: string[] }> = {
   summary: (_, s) => meanSummary('anls (τ=0.5)', s),
 };
 
-const ocrbench: LineMetric<{ prediction: string; answers: string[]; dataset: string; type?: string }> = {
-  fields: 'prediction, answers[], dataset_name (type optional)',
-  read: (o) => ({
-    prediction: str(o, 'prediction'), answers: strArray(o, 'answers'), dataset: str(o, 'dataset_name'),
-    type: typeof o.type === 'string' ? o.type : undefined,
-  }),
-  score: (x) => ocrbenchScore(x.prediction, x.answers, x.dataset),
+const ocrbench: LineMetric<{ prediction: string; answers: string | string[]; dataset: string; type?: string }> = {
+  fields: 'prediction, answers (string or list; or lmms-eval\'s answer), dataset_name (or dataset), type optional',
+  read: (o) => {
+    const type = o[pick(o, ['type', 'question_type'])];
+    return {
+      prediction: str(o, 'prediction'), answers: strOrList(o, pick(o, ['answers', 'answer'])), dataset: str(o, pick(o, ['dataset_name', 'dataset'])),
+      type: typeof type === 'string' ? type : undefined,
+    };
+  },
+  score: (x, opts) => ocrbenchScore(x.prediction, x.answers, x.dataset, { version: opts.ocrbenchVariant ?? 'ocrbench' }),
   summary: (inputs, s) => {
     const totals = ocrbenchTotals(inputs.map((x, i) => ({ type: x.type ?? '', score: s[i]! })));
     return `ocrbench: n=${s.length} score=${totals.final}/${s.length} (${pct(s.length ? totals.final / s.length : 0)}; out of 1000 on the full set)`;

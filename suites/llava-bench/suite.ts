@@ -5,14 +5,14 @@ import { aggregateLlavaBench, LLAVA_BENCH_METRICS } from '../../src/judge/aggreg
 import type { LlavaCategory } from '../../src/judge/rules.ts';
 import { describeItem, scoreAnswer } from '../../src/judge/sample.ts';
 import { ensureLlavaBenchSample } from '../../src/fixtures/datasets/llava-bench.ts';
-import { loadLlavaBench, type LlavaBenchDoc } from './load.ts';
+import { detectLayouts, loadLlavaBench, type LlavaBenchDoc } from './load.ts';
 
 export const LlavaBenchOptions = z.strictObject({
   /** Which official layout to read; 'auto' reads every layout present in the folder. */
   layout: z.enum(['auto', 'wild', 'coco']).default('auto'),
   /** COCO image folder (absolute or relative to the dataset folder). */
   cocoImages: z.string().optional(),
-  /** Extra judge tries after an unparseable score line (default compat mode only). */
+  /** Extra judge tries after an unparseable score line (judge `compat: robust` only). */
   judgeRetries: z.int().min(0).max(10).default(2),
   /** Bootstrap resamples for the confidence intervals. */
   bootstrapIterations: z.int().min(100).default(2000),
@@ -49,5 +49,6 @@ export function llavaBenchSuite(name: string, description: string, categories: r
       { metric: 'tokenF1_nojudge', test: 'bootstrap-mean', scores: ['tokenF1_nojudge'], clusterBy: 'image' },
     ],
     builtinDataset: ensureLlavaBenchSample,
+    checkDataset: (dir, options) => { detectLayouts(dir, options.layout); },
   });
 }

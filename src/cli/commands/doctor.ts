@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 
 interface Check { name: string; ok: boolean; detail: string; required: boolean }
@@ -51,9 +53,24 @@ async function runChecks(): Promise<Check[]> {
       if (r.status !== 0 || !/DejaVu/.test(r.stdout)) throw new Error('DejaVu Sans not found: apt-get install fonts-dejavu-core (report charts)');
       return r.stdout.trim();
     }),
-    check('chromium', false, () => {
-      if (!existsSync('/usr/bin/chromium')) throw new Error('not installed (only needed for the browser test): apt-get install chromium');
-      return '/usr/bin/chromium';
+    check('chromium', false, async () => {
+      // Only the browser test uses one: a system Chromium, else the one packed in @sparticuz/chromium.
+      const { systemChromium, PACKAGED } = await import('../../report/browser.ts');
+      const system = systemChromium();
+      if (system !== undefined) {
+        if (!existsSync(system)) throw new Error(`VLMBENCH_CHROMIUM=${system} does not exist`);
+        return `${system} (system)`;
+      }
+      try {
+        // Its exports map hides package.json: find it beside the resolved entry point.
+        const require = createRequire(import.meta.url);
+        const entry = require.resolve(PACKAGED);
+        const pkg = path.join(entry.slice(0, entry.lastIndexOf(`${PACKAGED}/`) + PACKAGED.length), 'package.json');
+        const { version } = JSON.parse(readFileSync(pkg, 'utf8')) as { version: string };
+        return `${PACKAGED}@${version} (packaged; unpacked to the temp dir on first use)`;
+      } catch {
+        throw new Error(`no system Chromium and ${PACKAGED} is not installed (only needed for the browser test): npm ci`);
+      }
     }),
   ]);
 }

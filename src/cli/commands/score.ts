@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { DatasetError, UsageError } from '../../core/errors.ts';
-import { FieldProblem, LINE_METRICS, METRIC_NAMES, type MetricName } from '../../scoring/line-metrics.ts';
+import { FieldProblem, LINE_METRICS, METRIC_NAMES, type LineOptions, type MetricName } from '../../scoring/line-metrics.ts';
+import { OCRBENCH_VERSIONS, type OcrBenchVersion } from '../../scoring/ocrbench.ts';
 import type { SqaMode } from '../../scoring/scienceqa.ts';
 import { defineCommand, parseCommandArgs, print, type CliIO } from '../command.ts';
 import { readJsonLinesAs, writeLines } from './models-jsonl.ts';
 
 const HELP = `Usage:
-  vlmbench score --metric <${METRIC_NAMES.join('|')}> --in <preds.jsonl> [--out <scores.jsonl>] [--mode llava|lenient]
+  vlmbench score --metric <${METRIC_NAMES.join('|')}> --in <preds.jsonl> [--out <scores.jsonl>] [--mode llava|lenient] [--variant ocrbench|lmms-eval]
   vlmbench score <run-dir> --judge <judge-config.yaml>
 
 Re-scores a JSONL file of predictions without running a model: every input line is written back
@@ -21,19 +22,23 @@ Options:
   --in       predictions file (JSONL, one object per line)
   --out      where to write the scored lines (default: stdout)
   --mode     sqa answer extraction: llava (official parser, default) or lenient
+  --variant  ocrbench rule: ocrbench (the original OCRBench script, default) or lmms-eval (its
+             ocrbench_process_results: full-width forms folded outside HME100k)
   --judge    with a run folder: re-judge its LLaVA-Bench samples with this judge config
 
 A bad line stops the command before anything is written: exit 2, naming the file, line and field.
 
 Examples:
   vlmbench score --metric vqa --in textvqa_preds.jsonl --out scored.jsonl
-  vlmbench score --metric sqa --mode lenient --in sqa_preds.jsonl`;
+  vlmbench score --metric sqa --mode lenient --in sqa_preds.jsonl
+  vlmbench score --metric ocrbench --variant lmms-eval --in ocrbench_preds.jsonl`;
 
 const OPTIONS = {
   metric: { type: 'string' },
   in: { type: 'string' },
   out: { type: 'string' },
   mode: { type: 'string' },
+  variant: { type: 'string' },
   judge: { type: 'string' },
 } as const;
 
@@ -51,15 +56,15 @@ function readPredictions(file: string, metric: MetricName): Promise<ParsedLine[]
   });
 }
 
-async function scoreFile(metric: MetricName, inFile: string, outFile: string | undefined, mode: SqaMode, io: CliIO): Promise<number> {
+async function scoreFile(metric: MetricName, inFile: string, outFile: string | undefined, opts: LineOptions, io: CliIO): Promise<number> {
   const parsed = await readPredictions(inFile, metric);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const m = LINE_METRICS[metric] as (typeof LINE_METRICS)[MetricName] & { score(x: any, o: { sqaMode: SqaMode }): number; summary(i: any[], s: number[]): string };
-  const scores = parsed.map((p) => m.score(p.input, { sqaMode: mode }));
+  const m = LINE_METRICS[metric] as (typeof LINE_METRICS)[MetricName] & { score(x: any, o: LineOptions): number; summary(i: any[], s: number[]): string };
+  const scores = parsed.map((p) => m.score(p.input, opts));
   const lines = parsed.map((p, i) => `${JSON.stringify({ ...p.obj, score: scores[i] })}\n`);
   await writeLines(lines, outFile, io.stdout);
   const where = outFile ? ` → ${outFile}` : '';
-  print(io.stderr, `${m.summary(parsed.map((p) => p.input), scores)} [${inFile}${where}${metric === 'sqa' ? `, mode ${mode}` : ''}]`);
+  print(io.stderr, `${m.summary(parsed.map((p) => p.input), scores)} [${inFile}${where}${metric === 'sqa' ? `, mode ${opts.sqaMode}` : ''}${metric === 'ocrbench' ? `, variant ${opts.ocrbenchVariant}` : ''}]`);
   return 0;
 }
 
@@ -90,9 +95,14 @@ export const scoreCommand = defineCommand({
     const mode = (values.mode ?? 'llava') as SqaMode;
     if (mode !== 'llava' && mode !== 'lenient') throw new UsageError(`unknown --mode '${values.mode}'`, { field: '--mode', hint: 'llava or lenient' });
     if (values.mode !== undefined && values.metric !== 'sqa') throw new UsageError('--mode applies to --metric sqa only', { field: '--mode' });
+    const variant = (values.variant ?? 'ocrbench') as OcrBenchVersion;
+    if (!(OCRBENCH_VERSIONS as readonly string[]).includes(variant)) {
+      throw new UsageError(`unknown --variant '${values.variant}'`, { field: '--variant', hint: OCRBENCH_VERSIONS.join(' or ') });
+    }
+    if (values.variant !== undefined && values.metric !== 'ocrbench') throw new UsageError('--variant applies to --metric ocrbench only', { field: '--variant' });
     const inFile = path.resolve(io.cwd, values.in);
     const outFile = values.out === undefined ? undefined : path.resolve(io.cwd, values.out);
-    return scoreFile(values.metric as MetricName, inFile, outFile, mode, io);
+    return scoreFile(values.metric as MetricName, inFile, outFile, { sqaMode: mode, ocrbenchVariant: variant }, io);
   },
 });
 
