@@ -4,6 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { Config } from './schema.ts';
+import { checkServable } from './servable.ts';
 
 export interface LoadedConfig {
   config: Config;
@@ -11,6 +12,8 @@ export interface LoadedConfig {
   file: string;
   /** Field paths whose values came from ${VAR}: redacted wherever the config is written. */
   secretPaths: string[];
+  /** Combinations that will likely fail at run time (a family the server kind does not serve). */
+  warnings?: string[];
 }
 
 type PathKey = string | number;
@@ -108,7 +111,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const parsed = Config.safeParse(raw);
   if (!parsed.success) throw schemaError(parsed.error, doc, lc, file, 'see configs/schema.json for every field');
   const config = resolvePaths(parsed.data, path.dirname(file));
-  return { config, file, secretPaths };
+  const warnings = checkServable(config.models, file);
+  return { config, file, secretPaths, ...(warnings.length > 0 && { warnings }) };
 }
 
 const isUri = (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);

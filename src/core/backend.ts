@@ -1,4 +1,5 @@
 import type { VlmRequest } from './request.ts';
+import type { PromptSource } from './record.ts';
 import type { TokenEvent, VlmOutput } from './response.ts';
 
 export type BackendType = 'llama-cpp' | 'onnx' | 'http' | 'custom';
@@ -18,6 +19,8 @@ export interface ModelInfo {
   runtime?: string;
   /** Warnings the backend raised while loading (e.g. provider fallback). */
   warnings?: string[];
+  /** Who renders prompts for this model; default `client` (`raw` for custom modules). */
+  promptSource?: PromptSource;
 }
 
 export interface BackendCapabilities {
