@@ -56,7 +56,10 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   const ex: ExchangeContext = { transport, headers, timeoutMs: opts.timeoutMs, secrets };
   // Triton settings resolve (and fail on a bad combination) before the first request.
   const generateTriton = opts.api === 'triton' ? createTritonGenerate(model, opts, ex, counter) : undefined;
-  const promptSource = opts.api === 'triton' ? tritonPromptSource(model, tritonSettings(model, opts)) : openAiPromptSource(model, opts);
+  const triton = opts.api === 'triton' ? tritonSettings(model, opts) : undefined;
+  const promptSource = triton ? tritonPromptSource(model, triton) : openAiPromptSource(model, opts);
+  // Timing requests stream when asked, except image requests to Triton as image_input (/infer only).
+  const timingStreams = opts.stream && triton?.imageTransport !== 'tensor';
   ctx.log(`http backend ${model.id}: ${opts.api} (${opts.server}) at ${endpoints.map((e) => e.url).join(', ')}`);
 
   async function generateOpenAi(req: VlmRequest, g: GenerateOptions): Promise<VlmOutput> {
@@ -88,15 +91,15 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       files: endpoints.map((e) => e.url),
       device: 'remote',
       runtime: opts.api === 'triton' ? `triton-${opts.tritonPreset}` : `openai-chat:${opts.server}`,
-      // Perf records take this: timing requests stream when `stream` is set (Triton's image tensor aside).
-      promptSource: { ...promptSource, streamed: opts.stream },
+      // Perf records take this (they describe timing requests).
+      promptSource: { ...promptSource, streamed: timingStreams },
       ...(warnings.length > 0 && { warnings }),
     },
     capabilities: {
       images: true,
       // VILA's process_images stacks several images on image_input's N axis; LLaVA's ensemble takes one.
       multiImage: opts.api === 'openai' || (model.family === 'vila' && opts.tritonPreset === 'ensemble'),
-      streaming: opts.stream,
+      streaming: timingStreams,
       parallelSequences: opts.maxConnections * endpoints.length,
     },
     generate: (req, g) => (generateTriton ? generateTriton(req, g) : generateOpenAi(req, g)),

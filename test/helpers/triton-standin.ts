@@ -39,7 +39,7 @@ export interface TritonStandinOptions {
   failFirst?: string;
 }
 
-export interface StandinRequest { path: string; body: Record<string, unknown>; tensors: Record<string, { datatype: string; shape: number[]; bytes?: Uint8Array }> }
+export interface StandinRequest { path: string; body: Record<string, unknown>; tensors: Record<string, { datatype: string; shape: number[]; bytes?: Uint8Array; data?: unknown[] }> }
 
 export interface TritonStandin {
   url: string;
@@ -102,7 +102,7 @@ function fromInfer(body: Buffer, headerLen: number | undefined, declared: Record
       out[i.name] = bytes;
     } else {
       if (!Array.isArray(i.data) || i.data.length !== count) throw new BadRequest(`unexpected number of elements for input '${i.name}'`);
-      rec.tensors[i.name] = { datatype: i.datatype, shape: i.shape };
+      rec.tensors[i.name] = { datatype: i.datatype, shape: i.shape, data: i.data };
       out[i.name] = count === 1 ? i.data[0] : i.data;
     }
   }

@@ -12,6 +12,9 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const post = (url: string, path: string, body: unknown) =>
   fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+/** Triton's JSON answers: a generate response, an /infer response or an error. */
+const answer = async (r: Response) => (await r.json()) as { text_output?: string; error?: string; outputs: Array<Record<string, unknown>> };
+
 let vila: TritonStandin;
 let mllama: TritonStandin;
 beforeAll(async () => {
@@ -25,7 +28,7 @@ describe('Triton stand-in (generate extension)', () => {
     const ok = await post(mllama.url, '/v2/models/ensemble/generate', { text_input: 'a b', max_tokens: 4, exclude_input_in_output: true, accumulate_tokens: true });
     expect(ok.status).toBe(200);
     // The deploy-time flags did nothing: the echo is still there.
-    expect((await ok.json()).text_output).toBe('a b b a');
+    expect((await answer(ok)).text_output).toBe('a b b a');
     const unknownArray = await post(mllama.url, '/v2/models/ensemble/generate', { text_input: 'a', max_tokens: 4, foo: [1] });
     expect(unknownArray.status).toBe(400);
     const nested = await post(mllama.url, '/v2/models/ensemble/generate', { text_input: 'a', max_tokens: 4, image_input: [[[1]]] });
@@ -36,14 +39,14 @@ describe('Triton stand-in (generate extension)', () => {
   it('image URLs: an assertion for llava/vila; for other model types only data:image/jpeg;base64 is decoded', async () => {
     const r = await post(vila.url, '/v2/models/ensemble/generate', { text_input: 'a', max_tokens: 4, image_url_input: [`data:image/jpeg;base64,${PNG.toString('base64')}`] });
     expect(r.status).toBe(500);
-    expect((await r.json()).error).toContain('AssertionError');
+    expect((await answer(r)).error).toContain('AssertionError');
     const png = await post(mllama.url, '/v2/models/ensemble/generate', { text_input: 'a', max_tokens: 4, image_url_input: [`data:image/png;base64,${PNG.toString('base64')}`] });
     expect(png.status).toBe(500);
-    expect((await png.json()).error).toContain('No connection adapters');
+    expect((await answer(png)).error).toContain('No connection adapters');
     const jpeg = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 9, g: 9, b: 9 } } }).jpeg().toBuffer();
     const ok = await post(mllama.url, '/v2/models/ensemble/generate', { text_input: 'a', max_tokens: 4, image_url_input: [`data:image/jpeg;base64,${jpeg.toString('base64')}`] });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).text_output).toMatch(/^a a img:[0-9a-f]{8}$/);
+    expect((await answer(ok)).text_output).toMatch(/^a a img:[0-9a-f]{8}$/);
   });
 
   it('wraps the text in the model type\'s hard-coded prompt and echoes it (non-streamed); streams space-less deltas', async () => {
@@ -79,7 +82,7 @@ describe('Triton stand-in (/infer)', () => {
       expect(wrong.status).toBe(500);
       const ok = await infer(s.url, { shape: [1, 1, 3, 384, 384], bytes: new Uint8Array(n * 2) });
       expect(ok.status).toBe(200);
-      expect((await ok.json()).outputs[0]).toMatchObject({ name: 'text_output', datatype: 'BYTES', data: [expect.stringMatching(/^A chat between .* USER: q ASSISTANT: q img:/)] });
+      expect((await answer(ok)).outputs[0]).toMatchObject({ name: 'text_output', datatype: 'BYTES', data: [expect.stringMatching(/^A chat between .* USER: q ASSISTANT: q img:/)] });
     } finally { await s.close(); }
     expect((await infer(vila.url, { shape: [1, 1, 3, 384, 384], bytes: new Uint8Array(3 * 384 * 384 * 2) })).status).toBe(501);
   });
