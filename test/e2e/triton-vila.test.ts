@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await ensemble.close(); await llmapi.close(); });
 
-function writeConfig(name: string, backend: string): string {
+function writeConfig(name: string, backend: string, report = false): string {
   const file = path.join(dir, `${name}.yaml`);
   writeFileSync(file, `name: ${name}
 run: { out: ${path.join(dir, 'results')}, fixturesDir: ${path.join(dir, 'fixtures')}, concurrency: 2, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5, jitter: 0 } }
@@ -35,7 +35,7 @@ models:
 suites:
   - { name: ocr }
   - { name: latency, maxTokens: 8, options: { requests: 2, repeats: 1, warmup: 0 } }
-report: { enabled: false }
+report: { enabled: ${report} }
 `);
   return file;
 }
@@ -46,9 +46,13 @@ const samples = (run: string): SampleRecord[] => readFileSync(path.join(dir, 're
 describe('vlmbench run: VILA over api triton (TensorRT-LLM stand-in)', () => {
   it('sends image_input via /infer with the family tensor, records server-template provenance, and gate refuses a client-rendered baseline', async () => {
     const env = { PATH: process.env.PATH };
-    const tri = await runCliIn(dir, ['run', writeConfig('tri', `{ type: http, api: triton, endpoints: ["${ensemble.url}"], model: ensemble }`), '--limit', '3', '--run-id', 'tri'], env);
+    const tri = await runCliIn(dir, ['run', writeConfig('tri', `{ type: http, api: triton, endpoints: ["${ensemble.url}"], model: ensemble }`, true), '--limit', '3', '--run-id', 'tri'], env);
     expect(tri.code, tri.stderr.slice(-2000)).toBe(0);
     expect(tri.stdout).toContain('server template (tensorrt_llm triton preprocessing (vila))');
+    // The report labels the scores, and marks them where they meet the published (client-template) figure.
+    const html = readFileSync(path.join(dir, 'results', 'tri', 'report.html'), 'utf8');
+    expect(html).toContain('server template (tensorrt_llm triton preprocessing (vila))');
+    expect(html).toContain('vila-trt (server template)');
 
     // Every request went to /infer with a [1,1,3,384,384] FP16 image_input and the bare user text.
     expect(ensemble.requests.length).toBeGreaterThanOrEqual(5);
