@@ -15,6 +15,7 @@ import { openAiPromptSource, sentMessages } from './served.ts';
 import { loadTokenCounter, type TokenCounter } from './tokens.ts';
 import { createTransport, normalizeEndpoints } from './transport.ts';
 import { createTritonGenerate, tritonPromptSource, tritonSettings } from './triton-generate.ts';
+import { resolveTritonFields } from './triton.ts';
 
 export { createSseParser, type SseEvent, type SseParser } from './sse.ts';
 
@@ -29,6 +30,9 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   }
   const opts: HttpOptions = model.backend;
   checkExtraBody(opts);
+  // Triton settings resolve (and fail on a bad combination or field name) before any connection opens.
+  const triton = opts.api === 'triton' ? tritonSettings(model, opts) : undefined;
+  if (triton) resolveTritonFields(opts.tritonFields, undefined, triton.preset);
   // Shown in the manifest and report beside the scores they may explain.
   const warnings = [
     ...servability(model).warnings,
@@ -54,9 +58,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     (opts.api === 'openai' ? { ...e, url: e.url.replace(/\/v1\/?$/, '') } : e));
   const transport = await createTransport({ endpoints, maxConnections: opts.maxConnections, tls: opts.tls });
   const ex: ExchangeContext = { transport, headers, timeoutMs: opts.timeoutMs, secrets };
-  // Triton settings resolve (and fail on a bad combination) before the first request.
   const generateTriton = opts.api === 'triton' ? createTritonGenerate(model, opts, ex, counter) : undefined;
-  const triton = opts.api === 'triton' ? tritonSettings(model, opts) : undefined;
   const promptSource = triton ? tritonPromptSource(model, triton) : openAiPromptSource(model, opts);
   // Timing requests stream when asked, except image requests to Triton as image_input (/infer only).
   const timingStreams = opts.stream && triton?.imageTransport !== 'tensor';
