@@ -10,6 +10,7 @@ import type { Backend } from '../../../src/core/backend.ts';
 import { halfToFloat } from '../../../src/core/f16.ts';
 import { userMessage, type VlmRequest } from '../../../src/core/request.ts';
 import { getFamily } from '../../../src/families/index.ts';
+import { createScheduler } from '../../../src/runner/scheduler.ts';
 import { startTritonStandin, type TritonStandin } from '../../helpers/triton-standin.ts';
 import { hash8 } from '../../helpers/triton-standin-model.ts';
 import { httpModel, quietCtx } from './model.ts';
@@ -138,6 +139,19 @@ describe('api triton: errors', () => {
     expect(err).toMatchObject({ code: 'E_HTTP', retryable: true });
     expect((err as Error).message).toMatch(/HTTP 500 .*: Encountered error in tensorrt_llm model: out of KV cache blocks$/);
     expect((err as Error).message).not.toContain('data:');
+  });
+
+  it('the scheduler tries a deterministic failure once and retries a transient one', async () => {
+    const retry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 };
+    const sched = createScheduler({ concurrency: 1, retry, timeoutMs: 10_000 });
+    const asserting = await start({ modelType: 'vila' });
+    const assertResult = await using(triton(asserting.url, { imageTransport: 'url' }), (b) => sched.submit(b, req('x')));
+    expect(assertResult).toMatchObject({ ok: false, attempts: 1 });
+    expect(asserting.requests).toHaveLength(1);
+    const busy = await start({ modelType: 'mllama', failFirst: 'Encountered error in tensorrt_llm model: out of KV cache blocks' });
+    const busyResult = await using(triton(busy.url, { outputEcho: 'prompt' }), (b) => sched.submit(b, req('x', { withImage: false })));
+    expect(busyResult).toMatchObject({ ok: false, attempts: 3 });
+    expect(busy.requests).toHaveLength(3);
   });
 
   it('an error event after a 200 is detected', async () => {
