@@ -1,3 +1,4 @@
+import { ENSEMBLE_FAMILIES, type EnsembleModelType } from '../../src/config/servable.ts';
 import { BackendError, ConfigError } from '../../src/core/errors.ts';
 import type { ChatMessage, GenParams } from '../../src/core/request.ts';
 import type { TokenEvent } from '../../src/core/response.ts';
@@ -55,9 +56,9 @@ export function tritonPath(model: string, kind: 'generate' | 'generate_stream' |
   return `/v2/models/${encodeURIComponent(model)}/${kind}`;
 }
 
-/** Preprocessing model types of the ensemble (preprocessing/1/model.py `initialize` assertion) for each family. */
-export type EnsembleModelType = 'llava' | 'vila';
-export const ENSEMBLE_MODEL_TYPE: Partial<Record<string, EnsembleModelType>> = { 'llava-v1': 'llava', 'llava-1.5': 'llava', vila: 'vila' };
+/** Preprocessing model type of the ensemble for each family (one declaration, shared with config validation). */
+export const ENSEMBLE_MODEL_TYPE = ENSEMBLE_FAMILIES;
+export type { EnsembleModelType };
 
 /**
  * The prompt the ensemble's preprocessing builds around text_input: `pre_prompt` + image features +

@@ -7,7 +7,8 @@ import type { ModelConfig } from './schema.ts';
  */
 
 /** TensorRT-LLM's Triton preprocessing model types (inflight_batcher_llm/preprocessing/1/model.py `initialize`). */
-const ENSEMBLE_FAMILIES: Record<string, 'llava' | 'vila'> = { 'llava-v1': 'llava', 'llava-1.5': 'llava', vila: 'vila' };
+export type EnsembleModelType = 'llava' | 'vila';
+export const ENSEMBLE_FAMILIES: Readonly<Partial<Record<string, EnsembleModelType>>> = { 'llava-v1': 'llava', 'llava-1.5': 'llava', vila: 'vila' };
 
 /** trtllm-serve's PyTorch backend serves LLaVA-NeXT (llava-hf checkpoints) and VILA/NVILA (tensorrt_llm/_torch/models). */
 const TRTLLM_SERVE_FAMILIES = ['llava-1.6', 'vila'];
