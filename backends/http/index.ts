@@ -99,8 +99,9 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     },
     capabilities: {
       images: true,
-      // VILA's process_images stacks several images on image_input's N axis; LLaVA's ensemble takes one.
-      multiImage: opts.api === 'openai' || (model.family === 'vila' && opts.tritonPreset === 'ensemble'),
+      // The ensemble takes several images only when deployed with max_num_images > 1, and then wants an
+      // `<image>` per image in text_input (preprocessing `_process_multi_image_inputs`): not supported yet.
+      multiImage: opts.api === 'openai',
       streaming: timingStreams,
       parallelSequences: opts.maxConnections * endpoints.length,
     },
