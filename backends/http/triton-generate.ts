@@ -1,5 +1,5 @@
 import type { GenerateOptions } from '../../src/core/backend.ts';
-import { ConfigError } from '../../src/core/errors.ts';
+import { BackendError, ConfigError } from '../../src/core/errors.ts';
 import type { PromptSource } from '../../src/core/record.ts';
 import { imagesOf, type VlmRequest } from '../../src/core/request.ts';
 import type { VlmOutput } from '../../src/core/response.ts';
@@ -78,6 +78,11 @@ export function createTritonGenerate(model: ModelConfig, opts: HttpOptions, ex: 
     }
     const params = { ...req.params, stop };
     const imageSources = imagesOf(req);
+    if (type && imageSources.length > 1) {
+      throw new BackendError(`the TensorRT-LLM ensemble takes one image per request here (got ${imageSources.length})`, {
+        code: 'E_BACKEND', retryable: false, hint: 'several images need max_num_images > 1 and an <image> per image in text_input; use trtllm-serve',
+      });
+    }
     const tensor = s.imageTransport === 'tensor' && imageSources.length > 0;
     const streamed = opts.stream && req.purpose === 'timing' && !tensor;
     const promptSource: PromptSource = { ...baseSource, streamed };

@@ -73,6 +73,14 @@ describe('api triton, ensemble: image_input via /infer', () => {
     expect(out.promptSource?.streamed).toBe(false);
   });
 
+  it('refuses several images in one request (the wrapper would need an <image> per image)', async () => {
+    const two: VlmRequest = { sampleId: 't', messages: [userMessage(image, image, 'q')], params: { maxTokens: 4, temperature: 0 } };
+    const before = vila.requests.length;
+    const err = await using(triton(vila.url), (b) => gen(b, two)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_BACKEND', retryable: false });
+    expect(vila.requests.length).toBe(before);
+  });
+
   it('a decoupled deployment refuses /infer (501): reported once, not retried', async () => {
     const s = await start({ modelType: 'vila', decoupled: true });
     const err = await using(triton(s.url), (b) => gen(b, req('x'))).catch((e: unknown) => e);
