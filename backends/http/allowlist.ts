@@ -3,8 +3,10 @@ import type { HttpOptions } from '../../src/config/backends.ts';
 
 /**
  * Extra request fields each server accepts. trtllm-serve's request model forbids unknown fields
- * (HTTP 400), so anything beyond the standard OpenAI body must be known to the target server;
- * serving.md §2, §4, §5, §6. Fields the backend sets itself (model, messages, stream…) are never extras.
+ * (HTTP 400; tensorrt_llm/serve/openai_protocol.py `OpenAIBaseModel` extra="forbid"), so anything
+ * beyond the standard OpenAI body must be known to the target server (vLLM
+ * vllm/entrypoints/openai/protocol.py, SGLang, llama.cpp tools/server README). Fields the backend
+ * sets itself (model, messages, stream…) are never extras.
  */
 const OPENAI_STANDARD = ['top_p', 'stop', 'seed', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'user', 'n', 'response_format', 'logprobs', 'top_logprobs', 'max_completion_tokens'] as const;
 
