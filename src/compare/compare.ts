@@ -1,5 +1,5 @@
 /**
- * Side-by-side comparison of runs (scoring.md §9.4–9.6): summary deltas for every metric, a paired test
+ * Side-by-side comparison of runs (Miller 2024, "Adding Error Bars to Evals", arXiv:2411.00640; McNemar; Holm): summary deltas for every metric, a paired test
  * per benchmark on the headline per-sample scores (exact McNemar for right/wrong items, paired bootstrap
  * for graded ones), Holm's adjustment across benchmarks, and the samples that flipped.
  */

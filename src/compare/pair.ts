@@ -1,5 +1,5 @@
 /**
- * Pairing of two runs at the sample level (scoring.md §9.4): the same (suite, sampleId, repeat) scored
+ * Pairing of two runs at the sample level (paired differences, Miller 2024, arXiv:2411.00640 §4): the same (suite, sampleId, repeat) scored
  * by the baseline and the current model. Pure functions over LoadedRun, shared with the regression gate.
  */
 import type { SampleRecord } from '../core/record.ts';

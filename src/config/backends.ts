@@ -9,7 +9,7 @@ export const LlamaCppOptions = z.strictObject({
   /** GGUF mmproj vision projector. */
   mmproj: z.string().min(1).optional(),
   contextSize: z.int().positive().default(2048),
-  /** Always explicit: the runtime's default oversubscribes small machines (runtimes.md §6.2). */
+  /** Always explicit: the runtime's default oversubscribes small machines (node-llama-cpp and llama.cpp default to every hardware thread). */
   threads: z.int().positive(),
   gpuLayers: z.int().min(0).default(0),
   batchSize: z.int().positive().default(512),

@@ -1,6 +1,6 @@
 import type { FamilySpec, TaskDefaults, TaskKind } from './types.ts';
 
-/** Per-family facts (shared/reference/models.md §1, §2, §4.1, §5), as data. */
+/** Per-family facts (LLaVA `llava/model/builder.py`, `llava/conversation.py`; TinyLLaVA-Factory; NVlabs/VILA), as data. */
 
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;

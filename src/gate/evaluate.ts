@@ -131,7 +131,7 @@ function dropCheck(base: GateRun, cur: GateRun, br: SuiteSummary, cr: SuiteSumma
   return { ...common, ci, test: 'paired_bootstrap', p: boot.p, n: pairs.baseline.length };
 }
 
-/** Holm across every gated drop test, then the decision rule of serving.md §11.4. */
+/** Holm across every gated drop test, then the policy's decision rule (src/gate/policy.ts). */
 function decideDrops(drops: DropCandidate[], alpha: number): GateCheck[] {
   const gated = drops.filter((d) => !d.reportOnly);
   const adjusted = holm(gated.map((d) => d.check.p ?? 1));

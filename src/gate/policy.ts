@@ -6,7 +6,7 @@ import { ConfigError } from '../core/errors.ts';
 /**
  * Gate policy (configs/gate.yaml). Drops and floors are in the units the metric has in summary.json.
  * A benchmark FAILS when it is below its floor, or when it dropped by more than max_drop AND the
- * one-sided paired test is significant after Holm correction (serving.md §11.4).
+ * one-sided paired test is significant after Holm correction (Holm 1979; the same paired tests as `vlmbench compare`).
  */
 export const BenchmarkPolicy = z.strictObject({
   /** Metric key; default: the suite's headline. */

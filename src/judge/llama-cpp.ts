@@ -12,7 +12,7 @@ const promptSeed = (text: string) => createHash('sha256').update(text).digest().
 const MIN_CONTEXT = 4096;
 
 /**
- * Local GGUF judge through node-llama-cpp, in process, CPU, explicit threads (runtimes.md §6.2: the
+ * Local GGUF judge through node-llama-cpp, in process, CPU, explicit threads (node-llama-cpp: the
  * default picks 4 threads on a 2-core machine and decodes ~500× slower). Output is constrained by a
  * grammar so every reply starts with a parseable score line. Calls run one at a time on one sequence.
  */

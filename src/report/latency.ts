@@ -3,7 +3,7 @@ import type { SampleRecord } from '../core/record.ts';
 import { CHART_FONT, SERIES_COLORS } from './radar/spec.ts';
 import { isPerfSummary, type ModelSeries } from './series.ts';
 
-/** Per-request latency values of one model series on one suite (serving.md §9 formulas). */
+/** Per-request latency values of one model series on one suite (vLLM `benchmarks/benchmark_serving.py` `calculate_metrics` definitions). */
 export interface LatencySet {
   series: string;
   suite: string;

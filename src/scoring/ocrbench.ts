@@ -1,7 +1,7 @@
 import { pyReplace, pyStrip } from './pytext.ts';
 
 /**
- * OCRBench substring scoring (reference/scoring.md §5 and Appendix). Two named versions, because the
+ * OCRBench substring scoring (Yuliang-Liu/MultimodalOCR `OCRBench/scripts/*.py`; lmms-eval `lmms_eval/tasks/ocrbench/utils.py`). Two named versions, because the
  * rule changed upstream and published numbers used both:
  * - 'ocrbench' (default): the original OCRBench script (Yuliang-Liu/MultimodalOCR `eval.py`,
  *   also lmms-eval before the folding change). Non-HME items: lowercase, strip, `\n` → space, then

@@ -17,7 +17,7 @@ import { buildWorkload, WorkloadOptions } from '../../src/perf/workload.ts';
 export const LatencyOptions = WorkloadOptions.extend({
   /** Measured requests per repeat. */
   requests: z.int().positive().default(10),
-  /** Repeated runs (scoring.md §9.8: gate on the median of ≥ 3). */
+  /** Repeated runs (gate on the median of ≥ 3: requests in one run share batches and are correlated). */
   repeats: z.int().positive().default(3),
   /** Warm-up requests before the first repeat, not recorded. */
   warmup: z.int().min(0).default(2),

@@ -1,5 +1,5 @@
 /**
- * Pure data preparation for radar charts (runtimes.md §13.3): per-axis scaling with a floor and a
+ * Pure data preparation for radar charts (cartesian coordinates computed here, since Vega-Lite has no polar line mark): per-axis scaling with a floor and a
  * ceiling, cartesian coordinates, a closing row so lines close, nulls where a value is missing so the
  * line breaks instead of drawing a chord, and value-label positions. Everything here is unit-tested;
  * the Vega-Lite spec only draws these rows.
@@ -94,7 +94,7 @@ export function axisAngle(k: number, n: number): number {
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
- * Floor and ceiling for one axis. Defaults follow the LLaVA-1.5 figure (published-scores.md §2.2):
+ * Floor and ceiling for one axis. Defaults follow the LLaVA-1.5 figure (LLaVA-1.5 paper, Figure 1):
  * the floor a little below the worst value, the ceiling 2% above the best, so the best model sits near,
  * not on, the outer ring.
  */

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { buildRadarData, type RadarData, type RadarDataOptions, type RadarSeries } from './data.ts';
 
-/** Deterministic font for SVG, PNG and browser alike (runtimes.md §13.1). */
+/** Deterministic font for SVG, PNG and browser alike (Vega measures SVG text without a canvas, so one known font keeps layouts identical). */
 export const CHART_FONT = 'DejaVu Sans';
 
 /** Paper-like colours: red for the first series, then blue, green, orange… (LLaVA-1.5 figure). */
@@ -16,7 +16,7 @@ export interface RadarSpecInput extends RadarDataOptions {
 }
 
 /**
- * Vega-Lite has no polar line marks (runtimes.md §13.2), so the radar is drawn in cartesian
+ * Vega-Lite has no polar line marks (vega-lite `src/mark.ts` has arc and line, no polar line), so the radar is drawn in cartesian
  * coordinates computed by buildRadarData: rings, spokes, axis names, one line + points per series,
  * raw-value labels, "n/a" marks for missing values, and a legend.
  */
