@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { describeProblems, MAX_LISTED_PROBLEMS, type PathKey, type Problem } from './problems.ts';
 import { Config } from './schema.ts';
+import { checkServable } from './servable.ts';
 
 export interface LoadedConfig {
   config: Config;
@@ -14,6 +15,8 @@ export interface LoadedConfig {
   secretPaths: string[];
   /** Line and column of a field path in the file (of its nearest existing parent when it is missing). */
   locate: (p: readonly PathKey[]) => { line?: number; column?: number };
+  /** Combinations that will likely fail at run time (a family the server kind does not serve). */
+  warnings?: string[];
 }
 
 export const formatPath = (p: readonly PathKey[]): string =>
@@ -121,7 +124,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const parsed = Config.safeParse(raw);
   if (!parsed.success) throw schemaError(parsed.error, Config, raw, locate, file, 'see configs/schema.json for every field');
   const config = resolvePaths(parsed.data, path.dirname(file));
-  return { config, file, secretPaths, locate };
+  const warnings = checkServable(config.models, file);
+  return { config, file, secretPaths, locate, ...(warnings.length > 0 && { warnings }) };
 }
 
 const isUri = (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);

@@ -1,4 +1,5 @@
 import type { VlmRequest } from './request.ts';
+import type { PromptSource } from './record.ts';
 import type { TokenEvent, VlmOutput } from './response.ts';
 
 export type BackendType = 'llama-cpp' | 'onnx' | 'http' | 'custom';
@@ -20,6 +21,8 @@ export interface ModelInfo {
   warnings?: string[];
   /** Remote backends: what each endpoint said when checked before the first sample. */
   servers?: ServerProbe[];
+  /** Who renders prompts for this model; default `client` (`raw` for custom modules). */
+  promptSource?: PromptSource;
 }
 
 /** An endpoint check before a remote model's first sample (recorded in the manifest). */

@@ -48,7 +48,10 @@ async function radarCharts(series: readonly ModelSeries[], published: readonly P
     const fig = publishedSeries(pub);
     publishedCharts.push(renderChart(`radar-published-${i}`, fig.title,
       renderRadarSpec({ title: fig.title, axes: pub.axes, series: fig.series }), { png }));
-    const onAxes = measured.series.filter((s) => pub.axes.some((a) => s.values[a] !== undefined));
+    // A published figure used the client's template: scores rendered by a server's own are marked.
+    const serverRendered = new Set(series.filter((s) => s.run.summary.results.some((r) => r.model === s.model && r.promptSource && r.promptSource !== 'client')).map((s) => s.name));
+    const onAxes = measured.series.filter((s) => pub.axes.some((a) => s.values[a] !== undefined))
+      .map((s) => (serverRendered.has(s.name) ? { ...s, name: `${s.name} (server template)` } : s));
     if (onAxes.length > 0) {
       const title = `${fig.title} + this report's models`;
       publishedCharts.push(renderChart(`radar-overlay-${i}`, title,

@@ -1,5 +1,5 @@
 import { DatasetError, toErrorRecord, type ErrorRecord } from '../core/errors.ts';
-import type { SampleRecord } from '../core/record.ts';
+import type { PromptSource, SampleRecord } from '../core/record.ts';
 import { DEFAULT_GEN_PARAMS, isImagePart, isTextPart, type VlmRequest } from '../core/request.ts';
 import type { LoadedSample, QualitySuite, ScoreOutcome } from '../core/suite.ts';
 import type { VlmResult } from '../core/response.ts';
@@ -54,6 +54,11 @@ function buildRequest(task: TaskContext, suite: QualitySuite<Doc, unknown>, id: 
   return { sampleId: id, messages: prep.messages, params };
 }
 
+/** The model's declared provenance; custom modules build their own prompts (`raw`), every other backend renders the family's. */
+export function defaultPromptSource(task: Pick<TaskContext, 'model'>): PromptSource {
+  return task.model.info.promptSource ?? { by: task.model.info.backend === 'custom' ? 'raw' : 'client' };
+}
+
 function inputSummary(req: VlmRequest): SampleRecord['input'] {
   const parts = req.messages.flatMap((m) => m.content);
   return {
@@ -96,7 +101,8 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   const result = await task.scheduler.submit(task.backend, req, { shouldStart: () => !task.stop.aborted && !task.errors.stopped(base.model) });
   if (!result.ok && result.error.code === 'E_ABORTED') return;
 
-  const common = { input: described.input ?? inputSummary(req), prompt: result.prompt, meta: described.meta, reference: described.reference };
+  const promptSource = (result.ok ? result.promptSource : undefined) ?? defaultPromptSource(task);
+  const common = { input: described.input ?? inputSummary(req), prompt: result.prompt, promptSource, meta: described.meta, reference: described.reference };
   if (!result.ok) return finish({ ...common, scores: {}, timings: result.timings, error: result.error, attempts: result.attempts });
 
   const outcome = await scoreSafely(suite, sample.doc, result, task);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../../core/errors.ts';
 import { DEFAULT_POLICY, describePolicy } from '../../gate/policy.ts';
 import { runGate } from '../../gate/index.ts';
+import { checkPromptProvenance } from '../../gate/provenance.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 import { loadSuiteCatalog } from '../suite-catalog.ts';
 
@@ -21,6 +22,9 @@ backend, quantization, runtime: reported); the evaluation may not (suites, datas
 Options:
   --policy <gate.yaml>   thresholds (default: the built-in policy below = configs/gate.yaml)
   --out <dir>            where gate.json, junit.xml and gate-summary.md go (default: the current run)
+  --allow-provenance-mismatch
+                         gate even when the prompts were rendered differently (client template vs a
+                         server's own template vs raw); refused with exit 2 otherwise
 
 Built-in policy:
 ${describePolicy(DEFAULT_POLICY).map((l) => `  ${l}`).join('\n')}
@@ -30,9 +34,15 @@ for failures when GITHUB_ACTIONS=true.
 Exit codes: 0 pass, 1 regression, 2 inconclusive (different evaluation config/dataset/template, too many
 errors, a benchmark missing), a policy metric no suite produces, or a usage error.`,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { baseline: { type: 'string' }, current: { type: 'string' }, policy: { type: 'string' }, out: { type: 'string' } }, false);
+    const { values } = parseCommandArgs(argv, { baseline: { type: 'string' }, current: { type: 'string' }, policy: { type: 'string' }, out: { type: 'string' }, 'allow-provenance-mismatch': { type: 'boolean' } }, false);
     if (!values.baseline || !values.current) throw new UsageError('--baseline and --current are required', { hint: 'vlmbench gate --baseline baselines/main --current results/<run-id>' });
     const r = (p: string | undefined) => p && path.resolve(io.cwd, p);
+    const mismatches = await checkPromptProvenance(r(values.baseline)!, r(values.current)!);
+    for (const m of mismatches) print(io.stderr, `prompt provenance differs for ${m.model} × ${m.suite}: baseline ${m.baseline}, current ${m.current}`);
+    if (mismatches.length > 0 && !values['allow-provenance-mismatch']) {
+      print(io.stderr, 'gate: INCONCLUSIVE (exit 2): scores rendered by different prompt templates are not comparable; pass --allow-provenance-mismatch to gate anyway');
+      return 2;
+    }
     const { report, files, annotations } = await runGate({
       baseline: r(values.baseline)!, current: r(values.current)!, policy: r(values.policy), outDir: r(values.out), env: io.env,
       catalog: loadSuiteCatalog,

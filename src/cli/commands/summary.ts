@@ -19,9 +19,10 @@ const firstLine = (note: string | undefined) => note?.split('\n')[0] ?? '';
 export function formatSummaryTable(summary: RunSummary): string {
   const rows = summary.results.map((r) => {
     const key = r.headline ?? Object.keys(r.metrics)[0];
-    return [r.model, r.suite, key ?? '—', metricCell(key ? r.metrics[key] : undefined), String(r.n), String(r.errors), firstLine(r.notes?.[0])];
+    return [r.model, r.suite, key ?? '—', metricCell(key ? r.metrics[key] : undefined), String(r.n), String(r.errors), r.promptSource ?? 'client', firstLine(r.notes?.[0])];
   });
-  const header = ['model', 'suite', 'metric', 'value [95% CI]', 'n', 'errors', 'note'];
+  // `prompt`: who rendered it (client template, server template, raw): scores are comparable only within one.
+  const header = ['model', 'suite', 'metric', 'value [95% CI]', 'n', 'errors', 'prompt', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
