@@ -17,7 +17,7 @@ describe('quickstart', () => {
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     const runDir = path.join(out, 'qs');
     const summary = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'));
-    const models = ['tiny-llava15-gguf', 'tiny-llava16-gguf', 'tiny-llava15-onnx', 'tiny-llava15-http'];
+    const models = ['tiny-llava-v1-onnx', 'tiny-llava15-gguf', 'tiny-llava16-gguf', 'tiny-tinyllava-onnx', 'tiny-vila-onnx', 'tiny-llava15-http'];
     const suites = ['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'latency', 'throughput'];
     for (const m of models) {
       for (const s of suites) {
@@ -32,8 +32,9 @@ describe('quickstart', () => {
       }
     }
     const manifest = JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8'));
-    expect(manifest.models.map((m: { backend: string }) => m.backend)).toEqual(['llama-cpp', 'llama-cpp', 'onnx', 'http']);
-    expect(manifest.models[0].files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
+    expect(manifest.models.map((m: { backend: string }) => m.backend)).toEqual(['onnx', 'llama-cpp', 'llama-cpp', 'onnx', 'onnx', 'http']);
+    expect(new Set(manifest.models.map((m: { family: string }) => m.family))).toEqual(new Set(['llava-v1', 'llava-1.5', 'llava-1.6', 'tinyllava', 'vila']));
+    expect(manifest.models[1].files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('LLaVA family');
     expect(existsSync(path.join(fixtures, 'tiny-llama-f16.gguf'))).toBe(true);
