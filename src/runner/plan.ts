@@ -94,6 +94,16 @@ async function checkFamilies(config: Config): Promise<PlanProblem[]> {
     if (m.backend.type === 'llama-cpp' && !isLlamaCppFamily(m.family)) {
       out.push({ path: ['models', i, 'backend', 'type'], message: `the llama-cpp backend cannot serve family ${m.family}: libmtmd has no projector for it; use the onnx or http backend for ${m.family} (llama-cpp serves ${LLAMA_CPP_FAMILIES.join(', ')})` });
     }
+    // OpenAI-compatible servers apply their own chat template (vlmbench serve: the served model's), so a
+    // client-side `template:` would be silently ignored: refuse it.
+    if (m.template && m.backend.type === 'http' && m.backend.api === 'openai') {
+      throw new ConfigError(`template '${m.template}' has no effect on an OpenAI-compatible server: the server renders the chat template`, {
+        file, field: `models[${i}].template`,
+        hint: m.backend.server === 'vlmbench'
+          ? 'set template on the model that vlmbench serve serves, and remove it here'
+          : `remove it and choose the template on the server (e.g. vLLM --chat-template, trtllm-serve's checkpoint template)`,
+      });
+    }
     // `chat_template` defers to the model folder's own Jinja template (ONNX exports).
     const folderTemplate = m.template === 'chat_template' && m.backend.type === 'onnx';
     if (m.template && !folderTemplate && !fam.templates.includes(m.template)) {
