@@ -114,6 +114,7 @@ async function executeAll(
     infos: [],
     stop: opts.stop ?? new AbortController().signal,
   };
+  opts.events?.onRunStart?.({ tasks: plan.models.length * plan.suites.length });
   try {
     for (const [i, model] of plan.models.entries()) {
       if (state.stop.aborted) break;
