@@ -21,9 +21,9 @@ table.samples img{max-width:72px;max-height:72px;display:block}.v-right{color:va
 details.section>summary{cursor:pointer;list-style:none}details.section>summary::-webkit-details-marker{display:none}
 details.section>summary h2{display:inline-block;margin:0;border:0}details.section>summary::before{content:"▸ ";color:var(--muted)}details.section[open]>summary::before{content:"▾ "}
 section{margin-top:14px;border-bottom:1px solid var(--line);padding-bottom:6px}
-.first{display:flex;gap:22px;align-items:flex-start;flex-wrap:wrap}.first-table{flex:1 1 560px;min-width:0;overflow-x:auto}.first-chart{flex:0 1 500px;min-width:0}
+.first{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}.first-table{flex:1 1 560px;min-width:0;overflow-x:auto}.first-chart{flex:0 1 470px;min-width:0}
 .first-chart .chart{border:0;padding:0}.first-chart svg{max-width:100%}
-table.pivot{font-size:13px}table.pivot td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}table.pivot th{text-align:center}
+table.pivot{font-size:13px}table.pivot td,table.pivot th{padding:3px 6px}table.pivot td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}table.pivot th{text-align:center}table.pivot.wide{font-size:12px}table.pivot.wide td,table.pivot.wide th{padding:2px 4px}table.pivot.wide thead th{font-size:11px;vertical-align:bottom}table.pivot.wide th.name{max-width:180px}
 th.name{text-align:left!important;font-weight:normal;max-width:240px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;background:none}
 table.pivot td.best{font-weight:bold;background:#e7f5ec}table.pivot td.invalid{color:var(--warn)}.flag{display:block;font-size:10px;color:var(--bad);font-weight:normal}
 tr.pub td,tr.pub th,th.pubname{color:#8a939b}tr.pub-head th{background:none;color:var(--muted);font-weight:normal;font-size:11px;text-align:left;border-left:0;border-right:0}

@@ -171,10 +171,11 @@ export function throughputSpec(points: readonly ThroughputPoint[]): TopLevelSpec
     title: 'Output throughput vs concurrency', ...CHART_SIZE, config: { font: CHART_FONT, background: 'white' },
     data: { values },
     encoding: { x, y },
+    // A layer whose filter keeps nothing makes vega log an empty-extent warning: add only layers with points.
     layer: [
       { mark: { type: 'line', strokeWidth: 2 }, encoding: { color: colorScale(names) } },
-      { transform: [{ filter: 'datum.valid' }], mark: { type: 'point', filled: true, size: 60 }, encoding: { color: noLegend, tooltip } },
-      { transform: [{ filter: '!datum.valid' }], mark: { type: 'point', filled: false, fill: 'white', strokeWidth: 2, size: 70 }, encoding: { color: noLegend, tooltip } },
+      ...(points.some((p) => p.valid) ? [{ transform: [{ filter: 'datum.valid' }], mark: { type: 'point', filled: true, size: 60 }, encoding: { color: noLegend, tooltip } }] : []),
+      ...(points.some((p) => !p.valid) ? [{ transform: [{ filter: '!datum.valid' }], mark: { type: 'point', filled: false, fill: 'white', strokeWidth: 2, size: 70 }, encoding: { color: noLegend, tooltip } }] : []),
     ],
   } as unknown as TopLevelSpec;
 }

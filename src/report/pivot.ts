@@ -83,7 +83,8 @@ export function buildPivot(series: readonly ModelSeries[], published: readonly P
   for (const c of columns) c.hint = [...(suitesOfAxis.get(c.title) ?? [])].join(', ');
   const perfCols = [...perfSuites.values()];
   // Two perf suites with the same headline (TTFT p50 single stream and under load): name the suite too.
-  for (const c of perfCols) if (perfCols.filter((x) => x.title === c.title).length > 1) c.title = `${c.key.slice(2)} ${c.title}`;
+  const dup = new Set(perfCols.filter((c) => perfCols.filter((x) => x.title === c.title).length > 1));
+  for (const c of dup) c.title = `${c.key.slice(2)} ${c.title}`;
   columns.push(...perfCols);
 
   const rows = series.map((s, si) => {
@@ -160,5 +161,6 @@ export function pivotHtml(p: Pivot): string {
   const pub = p.published.map((r) => `<tr class="pub"><th class="name" title="${e(r.name)}">${e(r.name.replace(/ \(published\)$/, ''))}</th>${r.cells.map((v, ci) =>
     `<td${sep(ci)}>${v === null ? '' : `${e(fmtNumber(v, p.columns[ci]!.kind))}${r.trainSeen[ci] ? '*' : ''}`}</td>`).join('')}</tr>`).join('');
   const pubHead = p.published.length ? `<tr class="pub-head"><th colspan="${p.columns.length + 1}">published (reference; * = training images seen)</th></tr>` : '';
-  return `<table class="pivot"><thead>${head}</thead><tbody>${body}</tbody>${pub ? `<tbody>${pubHead}${pub}</tbody>` : ''}</table>`;
+  const cls = p.columns.length > 8 ? 'pivot wide' : 'pivot';
+  return `<table class="${cls}"><thead>${head}</thead><tbody>${body}</tbody>${pub ? `<tbody>${pubHead}${pub}</tbody>` : ''}</table>`;
 }

@@ -6,7 +6,8 @@ import { fmtNumber } from './units.ts';
 /**
  * One line per compared pair for reports over several runs: the same model id in a later run against
  * its first run (or, with exactly two series and no shared id, the second against the first). A
- * difference counts as clear only when the two 95% intervals do not overlap; otherwise it is noise.
+ * difference counts as clear only when the two 95% intervals do not overlap (a conservative screen; the
+ * compare page has the paired tests); otherwise it is noise.
  */
 export interface PairVerdict { baseline: string; current: string; better: string[]; worse: string[]; unclear: string[]; text: string }
 
@@ -30,7 +31,8 @@ export function pairVerdicts(series: readonly ModelSeries[], pivot: Pivot): Pair
       if (x.value === null || y.value === null) return;
       const d = y.value - x.value;
       const ix = x.ci, iy = y.ci;
-      const clear = ix && iy ? (iy[0] > ix[1] || iy[1] < ix[0]) : Math.abs(d) >= 0.05;
+      // Without intervals (latency, throughput) only a change of 5% or more counts: timing noise is larger than that.
+      const clear = ix && iy ? (iy[0] > ix[1] || iy[1] < ix[0]) : Math.abs(d) >= 0.05 * Math.max(Math.abs(x.value), Math.abs(y.value));
       const label = `${col.title} ${d >= 0 ? '+' : '−'}${fmtNumber(Math.abs(d), col.kind)}`;
       if (!clear || d === 0) unclear.push(col.title);
       else if ((d > 0) === (col.better === 'higher')) better.push(label);
@@ -42,8 +44,8 @@ export function pairVerdicts(series: readonly ModelSeries[], pivot: Pivot): Pair
       worse.length ? `worse on ${worse.join(', ')}` : '',
       unclear.length ? `no clear difference on ${unclear.length === 1 ? unclear[0] : `${unclear.length} benchmarks`}` : '',
     ].filter(Boolean);
-    const head = worse.length && !better.length ? 'worse' : better.length && !worse.length ? 'better' : better.length ? 'mixed' : 'same';
-    return { baseline: base, current: cur, better, worse, unclear, text: `${cur} vs ${base}: ${head}${parts.length ? ` — ${parts.join('; ')}` : ''}` };
+    const text = `${cur} vs ${base}: ${better.length || worse.length ? parts.join('; ') : 'no clear difference'}`;
+    return { baseline: base, current: cur, better, worse, unclear, text };
   });
 }
 
