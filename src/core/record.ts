@@ -18,7 +18,12 @@ export interface SampleRecord {
   /** Exact prompt sent (after the family template), when known. */
   prompt?: string;
   /** Input summary for browsing: question text and image file names (never image bytes). */
-  input?: { text: string; images: string[] };
+  input?: {
+    text: string;
+    images: string[];
+    /** Image files as the request sent them (paths; buffers by name), when they differ from `images`. */
+    files?: string[];
+  };
   output?: string;
   finishReason?: FinishReason;
   usage?: Usage;

@@ -67,6 +67,15 @@ function inputSummary(req: VlmRequest): SampleRecord['input'] {
   };
 }
 
+/**
+ * The suite's own input summary (display names) plus the image files the request actually sent, so
+ * the report finds each image whatever the dataset layout.
+ */
+function withSentFiles(described: SampleRecord['input'], sent: SampleRecord['input']): SampleRecord['input'] {
+  if (!described) return sent;
+  return sent?.images.length ? { ...described, files: sent.images } : described;
+}
+
 async function scoreSafely(suite: QualitySuite<Doc, unknown>, doc: Doc, result: VlmResult & { ok: true }, task: TaskContext): Promise<ScoreOutcome | ErrorRecord> {
   try {
     return await suite.score(doc, result, task.suiteCtx);
@@ -102,7 +111,7 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   if (!result.ok && result.error.code === 'E_ABORTED') return;
 
   const promptSource = (result.ok ? result.promptSource : undefined) ?? defaultPromptSource(task);
-  const common = { input: described.input ?? inputSummary(req), prompt: result.prompt, promptSource, meta: described.meta, reference: described.reference };
+  const common = { input: withSentFiles(described.input, inputSummary(req)), prompt: result.prompt, promptSource, meta: described.meta, reference: described.reference };
   if (!result.ok) return finish({ ...common, scores: {}, timings: result.timings, error: result.error, attempts: result.attempts });
 
   const outcome = await scoreSafely(suite, sample.doc, result, task);

@@ -97,12 +97,11 @@ async function checkFamilies(config: Config): Promise<PlanProblem[]> {
     // OpenAI-compatible servers apply their own chat template (vlmbench serve: the served model's), so a
     // client-side `template:` would be silently ignored: refuse it.
     if (m.template && m.backend.type === 'http' && m.backend.api === 'openai') {
-      throw new ConfigError(`template '${m.template}' has no effect on an OpenAI-compatible server: the server renders the chat template`, {
-        file, field: `models[${i}].template`,
-        hint: m.backend.server === 'vlmbench'
-          ? 'set template on the model that vlmbench serve serves, and remove it here'
-          : `remove it and choose the template on the server (e.g. vLLM --chat-template, trtllm-serve's checkpoint template)`,
-      });
+      const hint = m.backend.server === 'vlmbench'
+        ? 'set template on the model that vlmbench serve serves, and remove it here'
+        : `remove it and choose the template on the server (e.g. vLLM --chat-template, trtllm-serve's checkpoint template)`;
+      out.push({ path: ['models', i, 'template'], message: `template '${m.template}' has no effect on an OpenAI-compatible server: the server renders the chat template (${hint})` });
+      return;
     }
     // `chat_template` defers to the model folder's own Jinja template (ONNX exports).
     const folderTemplate = m.template === 'chat_template' && m.backend.type === 'onnx';

@@ -135,6 +135,7 @@ async function executeAll(
     stop: opts.stop ?? new AbortController().signal,
     errors: new ErrorTracker({ after: plan.config.run.stopAfterErrors }, log),
   };
+  opts.events?.onRunStart?.({ tasks: plan.models.length * plan.suites.length });
   try {
     for (const [i, model] of plan.models.entries()) {
       if (state.stop.aborted) break;
