@@ -6,7 +6,7 @@ import { table } from '../report/tables.ts';
 import type { Flip, RunComparison } from './compare.ts';
 import { comparisonRows, footnote, metricCell, ROW_HEAD, signed, title, type ComparisonRow } from './format.ts';
 
-const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'test', 'p', 'pHolm', 'flips', 'verdict'];
+const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'test', 'p', 'p1', 'pHolm', 'flips', 'verdict'];
 
 function flipsTable(flips: readonly Flip[]): string {
   return table(['sample', 'baseline', 'current', 'question', 'baseline answer', 'current answer', 'reference'],

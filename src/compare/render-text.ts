@@ -1,7 +1,7 @@
 import type { RunComparison } from './compare.ts';
 import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from './format.ts';
 
-const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'p', 'pHolm', 'flips', 'verdict'];
+const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'p', 'p1', 'pHolm', 'flips', 'verdict'];
 
 /** Run data (model output, sample ids) is printed as text: control characters could drive the terminal. */
 // eslint-disable-next-line no-control-regex

@@ -48,7 +48,60 @@ export const GatePolicy = z.strictObject({
 export type BenchmarkPolicy = z.infer<typeof BenchmarkPolicy>;
 export type GatePolicy = z.infer<typeof GatePolicy>;
 
-export const DEFAULT_POLICY: GatePolicy = GatePolicy.parse({});
+/**
+ * The built-in policy, used without --policy. configs/gate.yaml spells out the same values (a test keeps
+ * them equal) and `vlmbench gate --help` prints them from here.
+ */
+export const DEFAULT_POLICY: GatePolicy = GatePolicy.parse({
+  accuracy: {
+    default: { floor: null, max_drop: 1.0, test: 'auto' },
+    benchmarks: {
+      // LLM-judged (relative score, %): the judge adds its own noise, so a larger material drop.
+      conversation: { max_drop: 5.0 },
+      detail: { max_drop: 5.0 },
+      reasoning: { max_drop: 5.0 },
+      'llava-bench': { max_drop: 5.0 },
+    },
+  },
+  perf: {
+    require_same_hardware: true,
+    gates: [
+      { metric: 'ttft_p90', max_rel_increase: 0.10, abs_slack: 5 },
+      { metric: 'peak_output_throughput', max_rel_decrease: 0.05 },
+    ],
+  },
+});
+
+/** One line per rule of a policy, for --help and the docs. */
+export function describePolicy(p: GatePolicy): string[] {
+  const lines = [
+    `alpha ${p.alpha} (one-sided, Holm-corrected); require_same: ${p.require_same.join(', ')}; max_error_rate ${p.max_error_rate}`,
+    `accuracy default: max_drop ${p.accuracy.default.max_drop}${p.accuracy.default.floor !== null ? `, floor ${p.accuracy.default.floor}` : ''}, test ${p.accuracy.default.test}`,
+    ...Object.entries(p.accuracy.benchmarks).map(([k, v]) => `  ${k}: ${Object.entries(v).map(([f, x]) => `${f} ${String(x)}`).join(', ')}`),
+    `perf (same hardware only: ${p.perf.require_same_hardware}):`,
+    ...p.perf.gates.map((g) => `  ${g.metric}: ${g.max_rel_increase !== undefined ? `at most +${g.max_rel_increase * 100}%${g.abs_slack ? ` + ${g.abs_slack}` : ''}` : `at most −${(g.max_rel_decrease ?? 0) * 100}%`}`),
+  ];
+  return lines;
+}
+
+/**
+ * Every metric a policy names must be one a suite of the runs produces (or declares): a misspelt or
+ * invented metric would otherwise gate nothing and pass.
+ */
+export function checkPolicyMetrics(policy: GatePolicy, file: string | undefined, produced: ReadonlySet<string>): void {
+  const named: Array<[string, string]> = [];
+  if (policy.accuracy.default.metric) named.push(['accuracy.default.metric', policy.accuracy.default.metric]);
+  for (const [suite, b] of Object.entries(policy.accuracy.benchmarks)) if (b.metric) named.push([`accuracy.benchmarks.${suite}.metric`, b.metric]);
+  policy.perf.gates.forEach((g, i) => named.push([`perf.gates[${i}].metric`, g.metric]));
+  for (const [field, metric] of named) {
+    if (produced.has(metric)) continue;
+    const real = [...produced].filter((m) => !/^(c|rate)[\d.]+\./.test(m)).sort();
+    throw new ConfigError(`gate policy names metric '${metric}', which no suite in these runs produces`, {
+      file: file ?? '(built-in policy)', field,
+      hint: `real metrics: ${real.join(', ')}`,
+    });
+  }
+}
 
 export function policyFor(policy: GatePolicy, suite: string): BenchmarkPolicy {
   return { ...policy.accuracy.default, ...policy.accuracy.benchmarks[suite] } as BenchmarkPolicy;
