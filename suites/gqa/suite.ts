@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { gqaCorrect, gqaPrediction, gqaTotals, type GqaItem } from '../../src/scoring/gqa.ts';
 import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric } from '../common/shared.ts';
@@ -114,6 +114,11 @@ export const gqaSuite: QualitySuite<GqaDoc, GqaOptions> = defineSuite<GqaDoc, Gq
   describe: describeGqa,
   aggregate: (records) => aggregateGqa(records),
   metrics: GQA_METRICS,
+  // eval.py counts balanced questions only; open = structural type "query" (binary, its complement, has no equality filter).
+  pairing: [
+    { metric: 'accuracy', test: 'mcnemar', scores: ['correct'], where: { meta: 'isBalanced', equals: true } },
+    { metric: 'open', test: 'mcnemar', scores: ['correct'], where: { meta: 'structural', equals: 'query' } },
+  ],
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'gqa'),
 });
 

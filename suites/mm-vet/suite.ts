@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatasetError, VlmbenchError } from '../../src/core/errors.ts';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type JudgeClient, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type JudgeClient, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { isLlavaJudge } from '../../src/judge/types.ts';
 import { MMVET_MAX_TOKENS, MMVET_MAX_TRIES, mmvetGraderPrompt, mmvetTotals, parseMmvetScore } from '../../src/scoring/mmvet.ts';
@@ -47,7 +47,8 @@ export async function loadMmvet(dir: string, imageFolder?: string): Promise<Load
 
 export function describeMmvet(doc: MmvetDoc) {
   return {
-    meta: { questionId: doc.questionId, capabilities: doc.capabilities, image: doc.imageName },
+    // cap_<c> flags let compare pair each capability's mean (pairing `where` tests equality).
+    meta: { questionId: doc.questionId, capabilities: doc.capabilities, image: doc.imageName, ...Object.fromEntries(doc.capabilities.map((c) => [`cap_${c}`, true])) },
     reference: { answer: doc.answer, question: doc.question },
     input: { text: doc.question, images: [doc.imageName] },
   };
@@ -121,5 +122,9 @@ export const mmvetSuite: QualitySuite<MmvetDoc, MmvetOptions> = defineSuite<Mmve
   describe: describeMmvet,
   aggregate: (records, ctx) => aggregateMmvet(records, ctx.seed),
   metrics: MMVET_METRICS,
+  pairing: [
+    { metric: 'total', test: 'bootstrap-mean', scores: ['gpt_score'] },
+    ...MMVET_CAPABILITIES.map((c): HeadlinePairing => ({ metric: c, test: 'bootstrap-mean', scores: ['gpt_score'], where: { meta: `cap_${c}`, equals: true } })),
+  ],
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'mm-vet'),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { mmbenchCircular, mmbenchExtract, mmbenchGroup } from '../../src/scoring/mmbench.ts';
 import { errorNote, imageQuestion, metaOf, pctMetric } from '../common/shared.ts';
@@ -23,7 +23,7 @@ interface MmbMeta { index: number; group: number; category?: string; l2Category?
 
 export function describeMmbench(doc: MmbenchDoc) {
   return {
-    meta: { index: doc.index, group: mmbenchGroup(doc.index), category: doc.category, l2Category: doc.l2Category, split: doc.split },
+    meta: { index: doc.index, group: mmbenchGroup(doc.index), main: doc.index < 1_000_000, category: doc.category, l2Category: doc.l2Category, split: doc.split },
     reference: doc.answer === undefined ? undefined : { answer: doc.answer, choices: doc.choices },
     input: { text: doc.prompt, images: [`tsv:${doc.index}`] },
   };
@@ -80,6 +80,11 @@ export function mmbenchSuite(lang: 'en' | 'cn'): QualitySuite<MmbenchDoc, Mmbenc
     describe: describeMmbench,
     aggregate: (records) => aggregateMmbench(records, name),
     metrics: MMBENCH_METRICS,
+    // CircularEval: rows sharing index % 1e6 collapse to one item, right only when every rotation is.
+    pairing: [
+      { metric: 'circular_accuracy', test: 'mcnemar', scores: ['correct'], groupBy: 'group' },
+      { metric: 'vanilla_accuracy', test: 'mcnemar', scores: ['correct'], where: { meta: 'main', equals: true } },
+    ],
     builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, name),
   });
 }

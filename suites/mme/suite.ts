@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { MME_COGNITION, MME_PERCEPTION, MME_SUBTASKS, mmeCorrect, mmeTotals, parseMme, type MmeItem } from '../../src/scoring/mme.ts';
 import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric } from '../common/shared.ts';
@@ -114,5 +114,7 @@ export const mmeSuite: QualitySuite<MmeDoc, MmeOptions> = defineSuite<MmeDoc, Mm
   describe: describeMme,
   aggregate: (records) => aggregateMme(records),
   metrics: MME_METRICS,
+  // Perception/Cognition are sums of per-subtask acc and acc+ (not per-sample means): the paired statistic is question accuracy.
+  pairing: [{ metric: 'accuracy', test: 'mcnemar', scores: ['correct'] }],
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'mme'),
 });

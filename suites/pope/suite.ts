@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { parsePope, popeMetrics, type PopeMetrics } from '../../src/scoring/pope.ts';
 import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric } from '../common/shared.ts';
@@ -30,6 +30,20 @@ export const POPE_METRICS: Record<string, MetricSpec> = {
   yes_ratio: { better: 'higher', unit: '%' },
   ...Object.fromEntries(POPE_CATEGORIES.flatMap((c) => [[`f1_${c}`, { better: 'higher', unit: 'F1×100' }], [`accuracy_${c}`, { better: 'higher', unit: '%' }]])),
 };
+
+/**
+ * Paired statistics: accuracy (McNemar on right/wrong) and F1 as a ratio of per-sample sums
+ * (2TP over 2TP+FP+FN), pooled and per category. The headline (mean of three F1s) is not a function of
+ * pooled per-sample sums; compare pairs it through the per-category F1 declarations.
+ */
+export const POPE_PAIRING: HeadlinePairing[] = [
+  { metric: 'accuracy', test: 'mcnemar', scores: ['correct'] },
+  { metric: 'f1_pooled', test: 'bootstrap-ratio', scores: ['f1_num', 'f1_den'] },
+  ...POPE_CATEGORIES.flatMap((c): HeadlinePairing[] => [
+    { metric: `accuracy_${c}`, test: 'mcnemar', scores: ['correct'], where: { meta: 'category', equals: c } },
+    { metric: `f1_${c}`, test: 'bootstrap-ratio', scores: ['f1_num', 'f1_den'], where: { meta: 'category', equals: c } },
+  ]),
+];
 
 /** The POPE label file of a category: `coco/coco_pope_<c>.json` (LLaVA's layout) or `coco_pope_<c>.json`. */
 export const popeFile = (dir: string, c: PopeCategory) =>
@@ -135,5 +149,6 @@ export const popeSuite: QualitySuite<PopeDoc, PopeOptions> = defineSuite<PopeDoc
   describe: describePope,
   aggregate: (records) => aggregatePope(records),
   metrics: POPE_METRICS,
+  pairing: POPE_PAIRING,
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'pope'),
 });

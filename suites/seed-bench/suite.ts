@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { seedCorrect, seedTotals } from '../../src/scoring/seed.ts';
 import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric } from '../common/shared.ts';
@@ -96,5 +96,9 @@ export const seedSuite: QualitySuite<SeedDoc, SeedOptions> = defineSuite<SeedDoc
   describe: describeSeed,
   aggregate: (records) => aggregateSeed(records),
   metrics: SEED_METRICS,
+  pairing: [
+    { metric: 'accuracy', test: 'mcnemar', scores: ['correct'] },
+    ...Array.from({ length: 9 }, (_, i): HeadlinePairing => ({ metric: `type_${i + 1}`, test: 'mcnemar', scores: ['correct'], where: { meta: 'typeId', equals: i + 1 } })),
+  ],
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'seed-bench'),
 });

@@ -7,7 +7,7 @@ import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { vqaSoftAccuracy } from '../../src/scoring/vqa.ts';
 import { checkSampleImages, failedSample, imageQuestion, pathImage } from '../common/shared.ts';
 import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
-import { aggregateVqa, describeVqa } from '../vqav2/suite.ts';
+import { aggregateVqa, describeVqa, vqaPairing } from '../vqav2/suite.ts';
 import type { VqaDoc } from '../vqav2/load.ts';
 
 export const VizwizOptions = z.strictObject({
@@ -77,5 +77,6 @@ export const vizwizSuite: QualitySuite<VqaDoc, VizwizOptions> = defineSuite<VqaD
   describe: describeVqa,
   aggregate: (records, ctx) => aggregateVqa(records, ctx.seed, 'vizwiz'),
   metrics: VIZWIZ_METRICS,
+  pairing: vqaPairing(VIZWIZ_METRICS),
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'vizwiz'),
 });

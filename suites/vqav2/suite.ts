@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { vqaSoftAccuracy } from '../../src/scoring/vqa.ts';
 import { answered, errorNote, imageQuestion, meanMetric, metaOf, pathImage } from '../common/shared.ts';
@@ -18,6 +18,17 @@ export const VQAV2_METRICS: Record<string, MetricSpec> = {
   accuracy_number: { better: 'higher', unit: '%' },
   accuracy_other: { better: 'higher', unit: '%' },
 };
+
+/**
+ * Paired statistic: the mean of per-question soft accuracy, resampling images (questions on one image
+ * are related); per answer type the same over that type's questions.
+ */
+export function vqaPairing(metrics: Record<string, MetricSpec>): HeadlinePairing[] {
+  return Object.keys(metrics).map((m) => ({
+    metric: m, test: 'bootstrap-mean' as const, scores: ['vqa_accuracy'], clusterBy: 'cluster',
+    ...(m === 'accuracy' ? {} : { where: { meta: 'answerType', equals: m.slice('accuracy_'.length) } }),
+  }));
+}
 
 interface VqaMeta { questionId: string; answerType?: string; cluster: string; scored: boolean }
 
@@ -68,5 +79,6 @@ export const vqav2Suite: QualitySuite<VqaDoc, Vqav2Options> = defineSuite<VqaDoc
   describe: describeVqa,
   aggregate: (records, ctx) => aggregateVqa(records, ctx.seed, 'vqav2'),
   metrics: VQAV2_METRICS,
+  pairing: vqaPairing(VQAV2_METRICS),
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'vqav2'),
 });
