@@ -1,13 +1,15 @@
-import { pyStrip } from './pytext.ts';
+import { pyLen, pyStrip } from './pytext.ts';
 
 /**
  * MMBench option extraction and CircularEval.
  *
- * Extraction is VLMEvalKit's exact matching (`vlmeval/utils/matching_util.py` `can_infer`, the path it
- * takes without a judge API key): `can_infer_option` replaces `.()[],:;!*#{}` with spaces, splits on
- * whitespace and accepts exactly one choice letter among the tokens (a bare "Z" when no letter, and a few
- * refusal phrases, mean "Z" = none); failing that `can_infer_text` accepts exactly one option text found
- * in the lowercased answer. The MMBench server adds an LLM fallback for answers neither rule reads; that
+ * Extraction is VLMEvalKit's exact matching (open-compass/VLMEvalKit@e8e78f05 `vlmeval/utils/matching_util.py`
+ * `can_infer`, the path it takes without a judge API key): `can_infer_option` replaces `.()[],:;!*#{}`
+ * with spaces, splits on whitespace and accepts a choice letter when exactly one letter is among the
+ * tokens and it is one of the last four; "Z" alone (or a refusal phrase) means none; then "answer is X"
+ * (any case, optional "correct", `**`) names the letter. Failing that, `can_infer_text` accepts exactly
+ * one option text found in the lowercased answer, unless the answer is more than twice as long as all
+ * option texts together. The MMBench server adds an LLM fallback for answers neither rule reads; that
  * part is not reproduced (such answers count wrong here).
  *
  * CircularEval (MMBench paper; VLMEvalKit `mmbench_eval`/`eval_circular`): the official dev/test TSVs
@@ -24,26 +26,35 @@ const REJECT = [
   'Cannot determine the answer',
 ];
 
+const VERBOSE_ANSWER = /(?:correct\s+)?answer\s+is\s+\**([ABCD])\**/i;
+const WS = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+
 /** `can_infer_option(answer, choices)`; choices are the option letters; false when undecided. */
 export function canInferOption(answer: string, choices: readonly string[]): string | false {
   if (answer.includes('Failed to obtain answer via API')) return false;
   for (const err of REJECT) if (answer.includes(err)) return 'Z';
   let mod = answer;
   for (const c of '.()[],:;!*#{}') mod = mod.split(c).join(' ');
-  const splits = pyStrip(mod) === '' ? [] : pyStrip(mod).split(/[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u);
+  const stripped = pyStrip(mod);
+  const splits = stripped === '' ? [] : stripped.split(WS);
   const count = choices.filter((c) => splits.includes(c)).length;
   if (count === 1) {
-    for (const ch of choices) if (splits.includes(ch)) return ch;
+    // Only a letter among the last four tokens counts (`splits.index(ch) > len(splits) - 5`).
+    for (const ch of choices) if (splits.includes(ch) && splits.indexOf(ch) > splits.length - 5) return ch;
   } else if (count === 0 && splits.includes('Z')) {
     // count_choice(splits, {'Z', ''}) == 1: '' is never a token of split(), so this is "Z" present.
     return 'Z';
   }
+  const m = VERBOSE_ANSWER.exec(answer);
+  if (m && choices.includes(m[1]!.toUpperCase())) return m[1]!.toUpperCase();
   return false;
 }
 
 /** `can_infer_text(answer, choices)`: exactly one option text contained in the lowercased answer. */
 export function canInferText(answer: string, choices: Readonly<Record<string, string>>): string | false {
   const low = answer.toLowerCase();
+  const budget = 2 * Object.values(choices).reduce((n, v) => n + pyLen(v), 0);
+  if (pyLen(low) > budget) return false;
   const cands = Object.keys(choices).filter((k) => low.includes(choices[k]!.toLowerCase()));
   return cands.length === 1 ? cands[0]! : false;
 }

@@ -26,6 +26,12 @@ export const MMVET_MAX_TRIES = 5;
 /** Upstream asks with max_tokens=3 and temperature 0 (raised by 0.5 per retry). */
 export const MMVET_MAX_TOKENS = 3;
 
+/**
+ * Sampling temperature of grader try `t` (0-based): the retry is sent before upstream raises the
+ * temperature, so tries 0 and 1 run at 0.0, then 0.5, 1.0, 1.5.
+ */
+export const mmvetTemperature = (t: number) => (t < 2 ? 0 : 0.5 * (t - 1));
+
 /** The user message sent to the grader (first try, or a retry). */
 export function mmvetGraderPrompt(question: string, answer: string, prediction: string, retry = false): string {
   const gt = answer.split('<AND>').join(' <AND> ').split('<OR>').join(' <OR> ');

@@ -5,7 +5,7 @@ import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/rec
 import { defineSuite, type HeadlinePairing, type JudgeClient, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { isLlavaJudge } from '../../src/judge/types.ts';
-import { MMVET_MAX_TOKENS, MMVET_MAX_TRIES, mmvetGraderPrompt, mmvetTotals, parseMmvetScore } from '../../src/scoring/mmvet.ts';
+import { MMVET_MAX_TOKENS, MMVET_MAX_TRIES, mmvetGraderPrompt, mmvetTemperature, mmvetTotals, parseMmvetScore } from '../../src/scoring/mmvet.ts';
 import { checkSampleImages, failedSample, imageQuestion, meanMetric, metaOf, pathImage, plainMetric } from '../common/shared.ts';
 import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
 
@@ -58,8 +58,10 @@ export interface MmvetGrade { score: number | null; tries: number; replies: stri
 
 /**
  * mm-vet_evaluator.py `runs`: ask the grader (max 3 tokens, temperature 0); an unreadable reply is asked
- * again with "Predict the correctness of the answer (digit): " and temperature +0.5 each time; after the
- * fifth unreadable reply the score is 0.0. A judge that fails outright is reported (score null), not scored.
+ * again with "Predict the correctness of the answer (digit): " (temperature 0, then +0.5 per further
+ * try); after the fifth unreadable reply the score is 0.0 (upstream makes a sixth call whose reply it
+ * never reads; it is not made here). A "nan" reply passes upstream's range check and stays NaN; the
+ * record stores it as null with the reply kept. A judge that fails outright is reported (score null).
  */
 export async function gradeMmvet(judge: JudgeClient, doc: Pick<MmvetDoc, 'question' | 'answer'>, prediction: string, signal?: AbortSignal): Promise<MmvetGrade> {
   const replies: string[] = [];
@@ -68,7 +70,7 @@ export async function gradeMmvet(judge: JudgeClient, doc: Pick<MmvetDoc, 'questi
     let reply: string;
     try {
       reply = isLlavaJudge(judge)
-        ? await judge.complete('', user, signal, { attempt: t, format: 'mmvet-score', maxTokens: MMVET_MAX_TOKENS, temperature: 0.5 * t })
+        ? await judge.complete('', user, signal, { attempt: t, format: 'mmvet-score', maxTokens: MMVET_MAX_TOKENS, temperature: mmvetTemperature(t) })
         : await judge.complete('', user, signal);
     } catch (err) {
       if (err instanceof VlmbenchError && err.code === 'E_ABORTED') throw err;
@@ -117,7 +119,8 @@ export const mmvetSuite: QualitySuite<MmvetDoc, MmvetOptions> = defineSuite<Mmve
     const judge = ctx.services.judge;
     if (!judge) return { scores: { gpt_score: null }, meta: { ...meta, grade: null }, reference };
     const grade = await gradeMmvet(judge, doc, result.text);
-    return { scores: { gpt_score: grade.score }, meta: { ...meta, grade }, reference };
+    const score = grade.score === null || Number.isNaN(grade.score) ? null : grade.score;
+    return { scores: { gpt_score: score }, meta: { ...meta, grade: { ...grade, score } }, reference };
   },
   describe: describeMmvet,
   aggregate: (records, ctx) => aggregateMmvet(records, ctx.seed),
