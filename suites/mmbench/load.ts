@@ -75,7 +75,10 @@ export async function loadMmbench(file: string, lang: 'en' | 'cn', rounds: 'file
       opts = [...opts.slice(1), opts[0]!];
     }
   });
-  return out;
+  // Keep each question's rotations together (the official files list main rows first), so a `limit`
+  // takes whole CircularEval groups; the order does not change any score.
+  const key = (s: LoadedSample<MmbenchDoc>) => ('doc' in s ? [mmbenchGroup(s.doc.index), s.doc.index] : [Infinity, 0]);
+  return out.map((s, i) => ({ s, i })).sort((a, b) => key(a.s)[0]! - key(b.s)[0]! || key(a.s)[1]! - key(b.s)[1]! || a.i - b.i).map((x) => x.s);
 }
 
 export const groupOf = (d: MmbenchDoc) => mmbenchGroup(d.index);
