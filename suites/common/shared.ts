@@ -63,3 +63,14 @@ export async function checkSampleImages<D>(samples: LoadedSample<D>[], imageOf: 
     return err ? failedSample(s.id, err) : s;
   });
 }
+
+/**
+ * The `regression` tag for a deterministic fifth of a benchmark, chosen per group (an image's questions,
+ * an MME image pair, an MMBench question's rotations) so the subset keeps whole groups. Samples that carry
+ * tags are selected by their tags only, so every radar suite tags its regression subset itself.
+ */
+export function regressionTag(groupKey: string): string[] {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < groupKey.length; i++) { h ^= groupKey.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  return h % 5 === 0 ? ['regression'] : [];
+}

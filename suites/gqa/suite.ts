@@ -5,7 +5,7 @@ import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/rec
 import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { gqaCorrect, gqaPrediction, gqaTotals, type GqaItem } from '../../src/scoring/gqa.ts';
-import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric } from '../common/shared.ts';
+import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric, regressionTag } from '../common/shared.ts';
 import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
 
 export interface GqaDoc {
@@ -45,7 +45,7 @@ export async function loadGqa(dir: string, tier: string, imageFolder?: string): 
     const img = resolveInside(images, imageName, file, `${qid}.imageId`);
     if (img instanceof DatasetError) { out.push(failedSample(id, img)); continue; }
     out.push({
-      id, tags: ['gqa', types.structural],
+      id, tags: ['gqa', types.structural, ...regressionTag(q.imageId)],
       doc: {
         questionId: qid, question: q.question, image: img, imageName, answer: q.answer, isBalanced: q.isBalanced !== false,
         structural: types.structural, semantic: types.semantic, globalGroup: typeof groups.global === 'string' ? groups.global : null,

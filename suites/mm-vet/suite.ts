@@ -6,7 +6,7 @@ import { defineSuite, type HeadlinePairing, type JudgeClient, type LoadedSample,
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { isLlavaJudge } from '../../src/judge/types.ts';
 import { MMVET_MAX_TOKENS, MMVET_MAX_TRIES, mmvetGraderPrompt, mmvetTemperature, mmvetTotals, parseMmvetScore } from '../../src/scoring/mmvet.ts';
-import { checkSampleImages, failedSample, imageQuestion, meanMetric, metaOf, pathImage, plainMetric } from '../common/shared.ts';
+import { checkSampleImages, failedSample, imageQuestion, meanMetric, metaOf, pathImage, plainMetric, regressionTag } from '../common/shared.ts';
 import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
 
 export interface MmvetDoc { questionId: string; question: string; answer: string; capabilities: string[]; image: string; imageName: string }
@@ -40,7 +40,7 @@ export async function loadMmvet(dir: string, imageFolder?: string): Promise<Load
     if (!Array.isArray(v.capability) || !v.capability.every((c) => typeof c === 'string')) { out.push(bad('capability', '"capability" must be a list of strings')); continue; }
     const img = resolveInside(images, v.imagename, file, `${qid}.imagename`);
     if (img instanceof DatasetError) { out.push(failedSample(id, img)); continue; }
-    out.push({ id, tags: ['mm-vet', ...(v.capability as string[])], doc: { questionId: qid, question: v.question, answer: v.answer, capabilities: v.capability as string[], image: img, imageName: v.imagename } });
+    out.push({ id, tags: ['mm-vet', ...(v.capability as string[]), ...regressionTag(qid)], doc: { questionId: qid, question: v.question, answer: v.answer, capabilities: v.capability as string[], image: img, imageName: v.imagename } });
   }
   return checkSampleImages(out, (d) => d.image);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
 import { MMBENCH_OPTIONS, mmbenchGroup } from '../../src/scoring/mmbench.ts';
-import { failedSample } from '../common/shared.ts';
+import { failedSample, regressionTag } from '../common/shared.ts';
 import { isNone, readTsv } from './tsv.ts';
 
 export interface MmbenchDoc {
@@ -71,7 +71,7 @@ export async function loadMmbench(file: string, lang: 'en' | 'cn', rounds: 'file
       const choices = Object.fromEntries(opts.map((o, j) => [MMBENCH_OPTIONS[j]!, o]));
       const rotatedAnswer = answer === undefined ? undefined : MMBENCH_OPTIONS[(MMBENCH_OPTIONS.indexOf(answer as never) - k + options.length) % options.length];
       const idx = index + k * 1_000_000;
-      out.push({ id: k === 0 ? id : `${prefix}-${idx}`, tags: [prefix, ...(r.category ? [r.category] : [])], doc: { ...base, index: idx, prompt: mmbenchPrompt(r.question ?? '', r.hint, opts), choices, answer: rotatedAnswer } });
+      out.push({ id: k === 0 ? id : `${prefix}-${idx}`, tags: [prefix, ...(r.category ? [r.category] : []), ...regressionTag(String(mmbenchGroup(index)))], doc: { ...base, index: idx, prompt: mmbenchPrompt(r.question ?? '', r.hint, opts), choices, answer: rotatedAnswer } });
       opts = [...opts.slice(1), opts[0]!];
     }
   });

@@ -7,7 +7,7 @@ import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/rec
 import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { MME_COGNITION, MME_PERCEPTION, MME_SUBTASKS, mmeCorrect, mmeTotals, parseMme, type MmeItem } from '../../src/scoring/mme.ts';
-import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric } from '../common/shared.ts';
+import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric, regressionTag } from '../common/shared.ts';
 
 export interface MmeDoc { subtask: string; imageName: string; image: string; question: string; answer: string; questionId: string }
 
@@ -54,7 +54,7 @@ export async function loadMme(dir: string): Promise<LoadedSample<MmeDoc>[]> {
         }
         if (!ext) { out.push(failedSample(id, new DatasetError(`image not found for ${txt}`, { file: path.join(imgDir, stem), field: 'image', hint: 'each .txt needs an image with the same name (.jpg or .png)' }))); return; }
         const imageName = stem + ext;
-        out.push({ id, tags: ['mme', subtask], doc: { subtask, imageName, image: path.join(imgDir, imageName), question: parts[0]!, answer: parts[1]!, questionId: `${subtask}/${imageName}` } });
+        out.push({ id, tags: ['mme', subtask, ...regressionTag(`${subtask}/${stem}`)], doc: { subtask, imageName, image: path.join(imgDir, imageName), question: parts[0]!, answer: parts[1]!, questionId: `${subtask}/${imageName}` } });
       });
     }
   }

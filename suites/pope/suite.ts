@@ -6,7 +6,7 @@ import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/rec
 import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { parsePope, popeMetrics, type PopeMetrics } from '../../src/scoring/pope.ts';
-import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric } from '../common/shared.ts';
+import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, plainMetric, regressionTag } from '../common/shared.ts';
 import { idOf } from '../ocr/doc.ts';
 import { readJsonlFile, resolveInside } from '../scienceqa/files.ts';
 
@@ -72,7 +72,7 @@ export async function loadPope(dir: string, opts: PopeOptions): Promise<LoadedSa
       if (v.label !== 'yes' && v.label !== 'no') { list.push(bad('label', `"label" must be "yes" or "no" (got ${JSON.stringify(v.label)})`)); continue; }
       const img = resolveInside(images, v.image, file, 'image');
       if (img instanceof DatasetError) { list.push(failedSample(id, img)); continue; }
-      list.push({ id, tags: ['pope', category], doc: { category, questionId: qid, question: v.text, image: img, imageName: v.image, label: v.label } });
+      list.push({ id, tags: ['pope', category, ...regressionTag(id)], doc: { category, questionId: qid, question: v.text, image: img, imageName: v.image, label: v.label } });
     }
     perCategory.push(list);
   }

@@ -5,7 +5,7 @@ import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/rec
 import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { seedCorrect, seedTotals } from '../../src/scoring/seed.ts';
-import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric } from '../common/shared.ts';
+import { checkSampleImages, errorNote, failedSample, imageQuestion, metaOf, pathImage, pctMetric, regressionTag } from '../common/shared.ts';
 import { idOf } from '../ocr/doc.ts';
 import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
 
@@ -50,7 +50,7 @@ export async function loadSeed(dir: string, imageFolder?: string): Promise<{ sam
     const img = resolveInside(images, q.data_id, file, `questions[${i}].data_id`);
     if (img instanceof DatasetError) { out.push(failedSample(id, img)); return; }
     const prompt = `${q.question}\n${(choices as string[]).map((c, j) => `${'ABCD'[j]}. ${c}`).join('\n')}`;
-    out.push({ id, tags: ['seed', `type${q.question_type_id}`], doc: { questionId: qid, typeId: q.question_type_id, prompt, answer: q.answer, image: img, imageName: q.data_id } });
+    out.push({ id, tags: ['seed', `type${q.question_type_id}`, ...regressionTag(qid)], doc: { questionId: qid, typeId: q.question_type_id, prompt, answer: q.answer, image: img, imageName: q.data_id } });
   });
   return { samples: await checkSampleImages(out, (d) => d.image), video };
 }

@@ -5,7 +5,7 @@ import { DatasetError } from '../../src/core/errors.ts';
 import { defineSuite, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { vqaSoftAccuracy } from '../../src/scoring/vqa.ts';
-import { checkSampleImages, failedSample, imageQuestion, pathImage } from '../common/shared.ts';
+import { checkSampleImages, failedSample, imageQuestion, pathImage, regressionTag } from '../common/shared.ts';
 import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
 import { aggregateVqa, describeVqa, vqaPairing } from '../vqav2/suite.ts';
 import type { VqaDoc } from '../vqav2/load.ts';
@@ -51,7 +51,7 @@ export async function loadVizwiz(dir: string, split: string, imageFolder?: strin
     const img = resolveInside(images, q.image, file, `[${i}].image`);
     if (img instanceof DatasetError) { out.push(failedSample(id, img)); return; }
     out.push({
-      id, tags: ['vizwiz'],
+      id, tags: ['vizwiz', ...regressionTag(q.image)],
       doc: { questionId: q.image, question: q.question, image: img, imageName: q.image, answers, answerType: typeof q.answer_type === 'string' ? q.answer_type : undefined, cluster: q.image, scored: answers.length > 0 },
     });
   });

@@ -4,7 +4,7 @@ import { DatasetError } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
 import { LLAVA_SHORT_SUFFIX } from '../../src/scoring/textvqa-prompt.ts';
 import { idOf } from '../ocr/doc.ts';
-import { checkSampleImages, failedSample } from '../common/shared.ts';
+import { checkSampleImages, failedSample, regressionTag } from '../common/shared.ts';
 import { isRecord, readJsonFile, readJsonlFile, resolveInside } from '../scienceqa/files.ts';
 
 /** One VQAv2 question; `answers` absent on test splits (scored by the EvalAI server). */
@@ -74,7 +74,7 @@ async function loadOfficial(dir: string, split: string, f: ReturnType<typeof vqa
     const imageName = cocoName(subtype, q.image_id);
     const img = resolveInside(images, imageName, f.questions, 'image_id');
     if (img instanceof DatasetError) { items.push(failedSample(ID(qid), img)); return; }
-    items.push({ id: ID(qid), tags: ['vqav2'], doc: { questionId: qid, question: q.question, image: img, imageName, answers: ann.answers, answerType: ann.answerType, cluster: String(q.image_id), scored: true } });
+    items.push({ id: ID(qid), tags: ['vqav2', ...regressionTag(String(q.image_id))], doc: { questionId: qid, question: q.question, image: img, imageName, answers: ann.answers, answerType: ann.answerType, cluster: String(q.image_id), scored: true } });
   });
   return checkSampleImages(items, (d) => d.image);
 }
@@ -94,7 +94,7 @@ async function loadLlava(dir: string, split: string, file: string, imageFolder?:
     if (img instanceof DatasetError) { items.push(failedSample(ID(qid), img)); continue; }
     // The file's prompts end with LLaVA's suffix; the family's suffix is added when asking.
     const question = v.text.endsWith(LLAVA_SHORT_SUFFIX) ? v.text.slice(0, -LLAVA_SHORT_SUFFIX.length) : v.text;
-    items.push({ id: ID(qid), tags: ['vqav2', 'test'], doc: { questionId: qid, question, image: img, imageName: v.image, answers: [], cluster: v.image, scored: false } });
+    items.push({ id: ID(qid), tags: ['vqav2', 'test', ...regressionTag(v.image)], doc: { questionId: qid, question, image: img, imageName: v.image, answers: [], cluster: v.image, scored: false } });
   }
   return checkSampleImages(items, (d) => d.image);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QualitySuite } from '../../../src/core/suite.ts';
 import { loadSuite } from '../../../src/runner/suites.ts';
+import { regressionTag } from '../../../suites/common/shared.ts';
 import { ctxFor, docs, errorsOf, model, recordsFor, tmp } from '../scienceqa/helpers.ts';
 
 /**
@@ -76,5 +77,22 @@ describe('mm-vet on its built-in set', () => {
     const none = suite.aggregate(await recordsFor(suite, samples, ctxFor(dir, suite.optionsSchema.parse({})), () => 'x'), ctx);
     expect(none.headline).toBeUndefined();
     expect(none.notes?.join(' ')).toMatch(/4 answer\(s\) not graded: no judge configured/);
+  });
+});
+
+describe('regression subset', () => {
+  it('tags whole groups: every rotation of an MMBench question, both questions of an MME image', async () => {
+    for (const [name, groupOf] of [['mmbench', (d: AnyDoc) => String(Number(d.index) % 1_000_000)], ['mme', (d: AnyDoc) => `${d.subtask}/${d.imageName}`]] as const) {
+      const suite = (await loadSuite(name, 'suites[0]')) as QualitySuite<AnyDoc, unknown>;
+      const dir = await suite.builtinDataset!(tmp('radar-'));
+      const samples = await suite.load(ctxFor(dir, suite.optionsSchema.parse({})));
+      const byGroup = new Map<string, boolean[]>();
+      for (const s of samples) if ('doc' in s) byGroup.set(groupOf(s.doc), [...(byGroup.get(groupOf(s.doc)) ?? []), s.tags!.includes('regression')]);
+      for (const [g, flags] of byGroup) expect(new Set(flags).size, `${name} ${g}`).toBe(1);
+    }
+    const share = Array.from({ length: 2000 }, (_, i) => regressionTag(`group-${i}`).length).reduce((a, b) => a + b, 0) / 2000;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.25);
+    expect(regressionTag('group-7')).toEqual(regressionTag('group-7'));
   });
 });
