@@ -63,7 +63,7 @@ export async function loadMme(dir: string): Promise<LoadedSample<MmeDoc>[]> {
 
 export function describeMme(doc: MmeDoc) {
   return {
-    meta: { subtask: doc.subtask, image: doc.imageName, questionId: doc.questionId },
+    meta: { subtask: doc.subtask, group: (MME_PERCEPTION as readonly string[]).includes(doc.subtask) ? 'Perception' : 'Cognition', image: doc.imageName, questionId: doc.questionId },
     reference: { answer: doc.answer },
     input: { text: doc.question, images: [doc.imageName] },
   };
@@ -114,7 +114,12 @@ export const mmeSuite: QualitySuite<MmeDoc, MmeOptions> = defineSuite<MmeDoc, Mm
   describe: describeMme,
   aggregate: (records) => aggregateMme(records),
   metrics: MME_METRICS,
-  // Perception/Cognition are sums of per-subtask acc and acc+ (not per-sample means): the paired statistic is question accuracy.
-  pairing: [{ metric: 'accuracy', test: 'mcnemar', scores: ['correct'] }],
+  // Perception/Cognition are sums of per-subtask acc and acc+, not per-sample statistics: compare and gate
+  // test them through question accuracy on their subtasks (the drop itself is read from the sum).
+  pairing: [
+    { metric: 'perception', test: 'mcnemar', scores: ['correct'], where: { meta: 'group', equals: 'Perception' } },
+    { metric: 'cognition', test: 'mcnemar', scores: ['correct'], where: { meta: 'group', equals: 'Cognition' } },
+    { metric: 'accuracy', test: 'mcnemar', scores: ['correct'] },
+  ],
   builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'mme'),
 });

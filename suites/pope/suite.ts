@@ -33,10 +33,12 @@ export const POPE_METRICS: Record<string, MetricSpec> = {
 
 /**
  * Paired statistics: accuracy (McNemar on right/wrong) and F1 as a ratio of per-sample sums
- * (2TP over 2TP+FP+FN), pooled and per category. The headline (mean of three F1s) is not a function of
- * pooled per-sample sums; compare pairs it through the per-category F1 declarations.
+ * (2TP over 2TP+FP+FN), pooled and per category. The headline (mean of the three categories' F1) is
+ * not a statistic of per-sample values; compare and gate test it through the pooled F1 ratio, which
+ * moves with it (the drop itself is read from the headline).
  */
 export const POPE_PAIRING: HeadlinePairing[] = [
+  { metric: 'f1', test: 'bootstrap-ratio', scores: ['f1_num', 'f1_den'] },
   { metric: 'accuracy', test: 'mcnemar', scores: ['correct'] },
   { metric: 'f1_pooled', test: 'bootstrap-ratio', scores: ['f1_num', 'f1_den'] },
   ...POPE_CATEGORIES.flatMap((c): HeadlinePairing[] => [
