@@ -22,7 +22,7 @@ describe('quickstart', () => {
     const runDir = path.join(out, 'qs');
     const summary = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'));
     const models = ['tiny-llava-v1-onnx', 'tiny-llava15-gguf', 'tiny-llava16-gguf', 'tiny-tinyllava-onnx', 'tiny-vila-onnx', 'tiny-llava15-http'];
-    const suites = ['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'latency', 'throughput'];
+    const suites = ['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'vqav2', 'gqa', 'vizwiz', 'pope', 'mme', 'mmbench', 'mmbench-cn', 'seed-bench', 'mm-vet', 'latency', 'throughput'];
     for (const m of models) {
       for (const s of suites) {
         const res = summary.results.find((x: { model: string; suite: string }) => x.model === m && x.suite === s);
@@ -49,6 +49,10 @@ describe('quickstart', () => {
     expect(new Set(manifest.models.map((m: { family: string }) => m.family))).toEqual(new Set(['llava-v1', 'llava-1.5', 'llava-1.6', 'tinyllava', 'vila']));
     expect(manifest.models[1].files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+    // The measured radar has the twelve axes of the LLaVA-1.5 figure, in its order.
+    const axes = [...html.matchAll(/nameX: [^;]*; nameY: [^;]*; axis: ([^;]*);/g)].map((m) => m[1]);
+    const twelve = ['VQAv2', 'GQA', 'VizWiz', 'SQA-IMG', 'TextVQA', 'POPE', 'MME', 'MMBench', 'MMBench-CN', 'SEED-Bench', 'LLaVA-Bench', 'MM-Vet'];
+    expect(axes.slice(0, 12)).toEqual(twelve);
     expect(html).toContain('LLaVA family');
     expect(existsSync(path.join(fixtures, 'tiny-llama-f16.gguf'))).toBe(true);
   }, 240_000);
