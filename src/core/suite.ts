@@ -77,6 +77,8 @@ export interface QualitySuite<Doc, Opts> {
   describe?(doc: Doc): { meta?: Record<string, unknown>; reference?: unknown; input?: SampleRecord['input'] };
   aggregate(records: SampleRecord[], ctx: SuiteContext<Opts>): Omit<SuiteSummary, 'model' | 'suite'>;
   metrics: Record<string, MetricSpec>;
+  /** Scores go through the configured LLM judge: the run needs the judge (and its key) only when such a suite runs. */
+  usesJudge?: boolean;
   /** Generate (once, deterministically) the built-in sample set under fixturesDir; returns its folder. */
   builtinDataset?(fixturesDir: string): Promise<string>;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../config/load.ts';
+import { checkEnvUsed, keptIndices, remapSecretPaths } from './plan-env.ts';
 import type { Config, ModelConfig, SuiteConfig } from '../config/schema.ts';
 import { ConfigError, UsageError } from '../core/errors.ts';
 import type { Suite } from '../core/suite.ts';
@@ -115,8 +116,9 @@ async function planSuite(s: SuiteConfig, i: number, file: string, fixturesDir: s
 
 /** Phase 1: config → validated, resolved plan (nothing written yet). */
 export async function planRun(configFile: string, overrides: RunOverrides, env: NodeJS.ProcessEnv, resumeDir?: string): Promise<RunPlan> {
-  const loaded = await loadConfig(configFile, env);
+  const loaded = await loadConfig(configFile, env, { deferMissingEnv: true });
   const config = applyOverrides(loaded.config, overrides, loaded.file);
+  const kept = keptIndices(loaded.config, config);
   checkUniqueIds(config, loaded.file);
   await checkFamilies(config, loaded.file);
   const fixturesDir = config.run.fixturesDir ?? defaultFixturesDir(env);
@@ -125,12 +127,15 @@ export async function planRun(configFile: string, overrides: RunOverrides, env: 
   })));
   const suites: PlannedSuite[] = [];
   for (const [i, s] of config.suites.entries()) suites.push(await planSuite(s, i, loaded.file, fixturesDir));
-  const judge = config.judge && isFixtureRef(config.judge.model)
-    ? { ...config.judge, model: await resolveFixtureRef(config.judge.model, fixturesDir, 'judge.model') }
-    : config.judge;
+  // The judge (and its key) only matters when a suite that asks for one runs.
+  const usedJudge = suites.some((s) => s.suite.kind === 'quality' && s.suite.usesJudge) ? config.judge : undefined;
+  checkEnvUsed({ missing: loaded.missingEnv, kept, config, judgeUsed: !!usedJudge, env, file: loaded.file });
+  const judge = usedJudge && isFixtureRef(usedJudge.model)
+    ? { ...usedJudge, model: await resolveFixtureRef(usedJudge.model, fixturesDir, 'judge.model') }
+    : usedJudge;
   const out = overrides.out ? path.resolve(overrides.out) : config.run.out;
   const runId = overrides.runId ?? config.run.id ?? `${config.name}-${timestamp()}`;
   const shardSuffix = overrides.shard && overrides.shard.count > 1 ? `-shard${overrides.shard.index}of${overrides.shard.count}` : '';
   const runDir = resumeDir ? path.resolve(resumeDir) : path.join(out, `${runId}${shardSuffix}`);
-  return { config: { ...config, judge }, configFile: loaded.file, secretPaths: loaded.secretPaths, overrides, runDir, fixturesDir, models, suites };
+  return { config: { ...config, judge }, configFile: loaded.file, secretPaths: remapSecretPaths(loaded.secretPaths, kept), overrides, runDir, fixturesDir, models, suites };
 }

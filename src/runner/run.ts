@@ -11,6 +11,7 @@ import { loadBackend } from './backends.ts';
 import type { RunEvents, TaskContext } from './context.ts';
 import { executePerfSuite } from './execute-perf.ts';
 import { executeQualitySuite } from './execute-quality.ts';
+import { prepareInputs } from './inputs.ts';
 import { Journal } from './journal.ts';
 import { buildManifest, resumeDifferences, ResumeError, withBackendInfo } from './manifest.ts';
 import { planRun, type PlannedSuite, type RunOverrides, type RunPlan } from './plan.ts';
@@ -185,6 +186,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const env = opts.env ?? process.env;
   const log = opts.events?.log ?? (() => undefined);
   const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
+  await prepareInputs(plan.models, plan.suites, plan.configFile, { env, log, signal: opts.abort });
   const manifest = await prepareRunDir(plan, opts);
   const { journal, existing } = await Journal.open(plan.runDir);
   const services = await createServices(plan, log).catch((err: unknown) => { journal.close(); throw err; });
