@@ -146,6 +146,12 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
       const task: SummaryTask = { model: model.id, suite: s, ctx };
       state.summaryTasks.push(task);
       if (state.stop.aborted) break;
+      // Load tests measure the whole machine: one measurement per sharded run, on shard 0, not one per pod.
+      const shard = plan.overrides.shard;
+      if (s.suite.kind === 'performance' && shard && shard.count > 1 && shard.index !== 0) {
+        task.skipped = `performance suites run on shard 0 of ${shard.count} only`;
+        continue;
+      }
       // A suite that cannot load its samples (or dies mid-way) fails its task, not the run.
       await executeTask(state, model, backend, s, ctx).catch((err: unknown) => {
         task.failure = `suite '${s.id}' failed for model '${model.id}': ${formatError(err)}`;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { UsageError } from '../../core/errors.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 
 interface Check { name: string; ok: boolean; detail: string; required: boolean }
@@ -28,6 +29,10 @@ async function runChecks(): Promise<Check[]> {
       const ort = await import('onnxruntime-node');
       const backends = (ort as unknown as { listSupportedBackends?: () => Array<{ name: string; bundled: boolean }> }).listSupportedBackends?.() ?? [];
       return `providers: ${backends.map((b) => `${b.name}${b.bundled ? '' : ' (libraries not bundled)'}`).join(', ')}`;
+    }),
+    check('onnxruntime-cuda', false, async () => {
+      const { checkOnnxCuda } = await import('./doctor-cuda.ts');
+      return checkOnnxCuda();
     }),
     check('@fugood/llama.node', false, async () => {
       const { loadFugood, fugoodRuntimeId } = await import('../../../backends/llama-cpp/runtime.ts');
@@ -61,12 +66,18 @@ async function runChecks(): Promise<Check[]> {
 export default defineCommand({
   name: 'doctor',
   summary: 'check Node, sharp, ONNX Runtime providers, llama.cpp runtimes, GPU and fonts',
-  help: `Usage: vlmbench doctor [--json]
+  help: `Usage: vlmbench doctor [--json] [--require NAME[,NAME]]
 
-Checks that each runtime vlmbench uses can load on this machine. Exit 1 if a required one fails.`,
+Checks that each runtime vlmbench uses can load on this machine. Exit 1 if a required one fails.
+--require makes optional checks required, so a GPU CI job stops before a run when, say, the ONNX
+Runtime CUDA provider is missing: vlmbench doctor --require gpu,onnxruntime-cuda`,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, false);
+    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' }, require: { type: 'string' } }, false);
+    const required = new Set((values.require ?? '').split(',').map((s) => s.trim()).filter(Boolean));
     const checks = await runChecks();
+    const unknown = [...required].filter((r) => !checks.some((c) => c.name === r));
+    if (unknown.length) throw new UsageError(`unknown check ${unknown.join(', ')} in --require`, { hint: `checks: ${checks.map((c) => c.name).join(', ')}` });
+    for (const c of checks) if (required.has(c.name)) c.required = true;
     if (values.json) print(io.stdout, JSON.stringify(checks, null, 2));
     else for (const c of checks) print(io.stdout, `${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'}  ${c.name.padEnd(20)} ${c.detail}`);
     return checks.some((c) => c.required && !c.ok) ? 1 : 0;
