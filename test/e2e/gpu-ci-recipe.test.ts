@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../src/fixtures/paths.ts';
+import { defaultFixturesDir, REPO_ROOT } from '../../src/fixtures/paths.ts';
 import { tempDir } from '../helpers/run-config.ts';
 
 /**
@@ -18,7 +18,8 @@ describe('the GPU CI recipe from a fresh clone (tiny models, CPU)', () => {
     const work = tempDir();
     const r = spawnSync('bash', ['scripts/gpu-ci-recipe.sh'], {
       cwd: clone, encoding: 'utf8', timeout: 240_000,
-      env: { ...process.env, WORK: work, VLMBENCH_FIXTURES_DIR: path.join(work, 'fixtures') },
+      // The generated tiny models are deterministic: share this checkout's, as a second run on one machine would.
+      env: { ...process.env, WORK: work, VLMBENCH_FIXTURES_DIR: defaultFixturesDir() },
     });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toContain('gate: PASS (exit 0)');
