@@ -131,6 +131,8 @@ export interface QualitySuite<Doc, Opts> {
   metrics: Record<string, MetricSpec>;
   /** How each headline metric is computed from per-sample scores (required, non-empty): compare/gate pair on it. */
   pairing: readonly HeadlinePairing[];
+  /** Scores go through the configured LLM judge: the run needs the judge (and its key) only when such a suite runs. */
+  usesJudge?: boolean;
   /** Generate (once, deterministically) the built-in sample set under fixturesDir; returns its folder. */
   builtinDataset?(fixturesDir: string): Promise<string>;
   /**

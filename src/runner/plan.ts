@@ -9,6 +9,8 @@ import { isFixtureRef, resolveFixtureRef, resolveFixtureRefs } from '../fixtures
 import type { Shard } from './context.ts';
 import { suiteIdOf } from './context.ts';
 import { datasetProblems, modelInputProblems } from './check-inputs.ts';
+import { remoteModelProblems } from './inputs.ts';
+import { checkEnvUsed, keptIndices, remapSecretPaths } from './plan-env.ts';
 import { loadSuite } from './suites.ts';
 import { isLlamaCppFamily, LLAMA_CPP_FAMILIES } from '../../backends/llama-cpp/families.ts';
 
@@ -38,6 +40,16 @@ export interface RunPlan {
   fixturesDir: string;
   models: ModelConfig[];
   suites: PlannedSuite[];
+  /** Remote model files to download before the run starts (checked reachable). */
+  toPull: string[];
+}
+
+export interface PlanOptions {
+  /**
+   * Check what the run needs (environment variables, model files, dataset folders); default true.
+   * `merge` plans a finished run's config only to aggregate it, on a machine that may have neither.
+   */
+  checkInputs?: boolean;
 }
 
 const timestamp = (d = new Date()) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -176,7 +188,7 @@ function relocate(p: PathKey[], config: Config, loaded: LoadedConfig, declared: 
   return original < 0 ? p : [p[0]!, original, ...p.slice(2)];
 }
 
-/** Input errors of one kind: the first stops the run (each names its file and field). */
+/** Input errors: the first stops the run, the others are listed with it (each names its file and field). */
 function throwFirst(errors: readonly VlmbenchError[]): void {
   if (errors.length === 0) return;
   const [first, ...rest] = errors;
@@ -189,25 +201,32 @@ function throwFirst(errors: readonly VlmbenchError[]): void {
 }
 
 /** Phase 1: config → validated, resolved plan (nothing written yet). */
-export async function planRun(configFile: string, overrides: RunOverrides, env: NodeJS.ProcessEnv, resumeDir?: string): Promise<RunPlan> {
-  const loaded = await loadConfig(configFile, env);
+export async function planRun(configFile: string, overrides: RunOverrides, env: NodeJS.ProcessEnv, resumeDir?: string, opts: PlanOptions = {}): Promise<RunPlan> {
+  const checkInputs = opts.checkInputs ?? true;
+  const loaded = await loadConfig(configFile, env, { deferMissingEnv: true });
   const declared = await declaredSuiteNames(loaded.config);
   const config = applyOverrides(loaded.config, overrides, loaded.file, declared);
+  const kept = keptIndices(loaded.config, config, declared);
   const checked = await checkConfig(config, loaded, declared);
+  // The judge (and its key) only matters when a suite that asks for one runs.
+  const usedJudge = checked.some((c) => c.suite.kind === 'quality' && c.suite.usesJudge) ? config.judge : undefined;
+  // Every unset variable the selected models and suites use, at once, before files are looked at.
+  if (checkInputs) checkEnvUsed({ missing: loaded.missingEnv, kept, config, judgeUsed: !!usedJudge, env, file: loaded.file });
   const fixturesDir = config.run.fixturesDir ?? defaultFixturesDir(env);
   const models = await Promise.all(config.models.map(async (m, i) => ({
     ...m, backend: await resolveFixtureRefs(m.backend, fixturesDir, `models[${i}].backend`),
   })));
-  throwFirst(modelInputProblems(models, loaded.file));
   const suites: PlannedSuite[] = [];
   for (const [i, s] of config.suites.entries()) suites.push(await planSuite(s, i, checked[i]!, loaded.file, fixturesDir, declared));
-  throwFirst(datasetProblems(suites, loaded.file));
-  const judge = config.judge && isFixtureRef(config.judge.model)
-    ? { ...config.judge, model: await resolveFixtureRef(config.judge.model, fixturesDir, 'judge.model') }
-    : config.judge;
+  // Model files (local and remote) and dataset folders: every problem in one message.
+  const remote = checkInputs ? await remoteModelProblems(models, loaded.file, env) : { problems: [], toPull: [] };
+  if (checkInputs) throwFirst([...modelInputProblems(models, loaded.file), ...remote.problems, ...datasetProblems(suites, loaded.file)]);
+  const judge = usedJudge && isFixtureRef(usedJudge.model)
+    ? { ...usedJudge, model: await resolveFixtureRef(usedJudge.model, fixturesDir, 'judge.model') }
+    : usedJudge;
   const out = overrides.out ? path.resolve(overrides.out) : config.run.out;
   const runId = overrides.runId ?? config.run.id ?? `${config.name}-${timestamp()}`;
   const shardSuffix = overrides.shard && overrides.shard.count > 1 ? `-shard${overrides.shard.index}of${overrides.shard.count}` : '';
   const runDir = resumeDir ? path.resolve(resumeDir) : path.join(out, `${runId}${shardSuffix}`);
-  return { config: { ...config, judge }, configFile: loaded.file, secretPaths: loaded.secretPaths, overrides, runDir, fixturesDir, models, suites };
+  return { config: { ...config, judge }, configFile: loaded.file, secretPaths: remapSecretPaths(loaded.secretPaths, kept), overrides, runDir, fixturesDir, models, suites, toPull: remote.toPull };
 }

@@ -8,14 +8,16 @@ export interface SummaryTask {
   ctx: SuiteContext<unknown>;
   /** Set when the task could not run at all (backend failed to load…). */
   failure?: string;
+  /** Why the task did not run, when that is no failure (a performance suite on shard > 0). */
+  skipped?: string;
 }
 
 /** Phase: aggregate every model × suite from the journal (the single source of per-sample truth). */
 export function summarizeRun(runId: string, configHash: string, tasks: SummaryTask[], records: SampleRecord[]): RunSummary {
   const results: SuiteSummary[] = tasks.map((t) => {
     const mine = records.filter((r) => r.model === t.model && r.suite === t.suite.id);
-    if (t.failure && mine.length === 0) {
-      return { model: t.model, suite: t.suite.id, n: 0, errors: 0, metrics: {}, notes: [t.failure] };
+    if ((t.failure || t.skipped) && mine.length === 0) {
+      return { model: t.model, suite: t.suite.id, n: 0, errors: 0, metrics: {}, notes: [(t.failure ?? t.skipped)!] };
     }
     const promptSource = promptSourcesOf(mine);
     try {

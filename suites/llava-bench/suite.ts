@@ -23,6 +23,7 @@ export type LlavaBenchOptions = z.infer<typeof LlavaBenchOptions>;
 export function llavaBenchSuite(name: string, description: string, categories: readonly LlavaCategory[]): QualitySuite<LlavaBenchDoc, LlavaBenchOptions> {
   return defineSuite<LlavaBenchDoc, LlavaBenchOptions>({
     kind: 'quality',
+    usesJudge: true,
     name,
     description,
     optionsSchema: LlavaBenchOptions as z.ZodType<LlavaBenchOptions>,

@@ -106,6 +106,7 @@ export function aggregateMmvet(records: SampleRecord[], seed: number): Omit<Suit
 
 export const mmvetSuite: QualitySuite<MmvetDoc, MmvetOptions> = defineSuite<MmvetDoc, MmvetOptions>({
   kind: 'quality',
+  usesJudge: true,
   name: 'mm-vet',
   description: 'MM-Vet: natural answers (model_vqa.py), graded 0.0–1.0 by the LLM judge with the official few-shot prompt; totals per capability',
   optionsSchema: MmvetOptions as z.ZodType<MmvetOptions>,
