@@ -188,15 +188,17 @@ function relocate(p: PathKey[], config: Config, loaded: LoadedConfig, declared: 
   return original < 0 ? p : [p[0]!, original, ...p.slice(2)];
 }
 
-/** Input errors: the first stops the run, the others are listed with it (each names its file and field). */
+/** Input errors: one stops the run with its own message; several are listed together, each with its field. */
 function throwFirst(errors: readonly VlmbenchError[]): void {
   if (errors.length === 0) return;
   const [first, ...rest] = errors;
   if (rest.length === 0) throw first;
-  const where = (e: VlmbenchError) => `${e.file ?? ''}${e.field ? `, field ${e.field}` : ''}`;
+  const sameFile = errors.every((e) => e.file === first!.file);
+  const where = (e: VlmbenchError) => [sameFile ? undefined : e.file, e.field].filter(Boolean).join(', ');
+  const hints = [...new Set(errors.map((e) => e.hint).filter((h): h is string => !!h))];
   throw new (first!.constructor as new (m: string, d: object) => VlmbenchError)(
-    `${first!.message}\n  and ${rest.length} more:\n${rest.map((e) => `  ${where(e)}: ${e.message}`).join('\n')}`,
-    { file: first!.file, field: first!.field, hint: first!.hint, cause: first },
+    `${errors.length} problems with the run's inputs:\n${errors.map((e) => `  ${where(e)}: ${e.message}`).join('\n')}`,
+    { file: sameFile ? first!.file : undefined, hint: hints.join('\n  hint: '), cause: first },
   );
 }
 

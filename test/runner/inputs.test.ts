@@ -14,13 +14,13 @@ describe('a run asks only for what it uses, and names every missing input at onc
       { OPENAI_API_KEY: undefined, VLMBENCH_OFFLINE: '1', VLMBENCH_MODELS_DIR: tempDir() });
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain('OPENAI_API_KEY');
-    expect(r.stderr).toMatch(/\d+ inputs missing:/);
+    expect(r.stderr).toMatch(/\d+ problems with the run's inputs:/);
     // Every model's files and the dataset, in one message.
     for (const id of ['llava-1.5-7b-f16', 'llava-1.5-13b-q4_k', 'llava-1.6-vicuna-13b-q5_k']) {
       expect(r.stderr).toContain(`model ${id} backend.model: hf:`);
       expect(r.stderr).toContain(`model ${id} backend.mmproj: hf:`);
     }
-    expect(r.stderr).toMatch(/suite scienceqa dataset: .*datasets[/\\]scienceqa does not exist/);
+    expect(r.stderr).toMatch(/suites\[0\]\.dataset: dataset folder .*datasets[/\\]scienceqa does not exist/);
     expect(r.stderr).toContain('vlmbench models pull');
     expect(r.stderr).not.toMatch(STACK);
     expect(readdirSync(out)).toEqual([]); // nothing written before the inputs are there
