@@ -1,4 +1,4 @@
-import type { SuiteConfig } from '../config/schema.ts';
+import type { SuiteConfig, ImageConfig } from '../config/schema.ts';
 import type { Backend } from '../core/backend.ts';
 import type { Suite, SuiteContext, SuiteModel } from '../core/suite.ts';
 import type { Journal } from './journal.ts';
@@ -31,6 +31,8 @@ export interface TaskContext {
   /** Aborted on the first Ctrl-C: start nothing new. */
   stop: AbortSignal;
   shard?: Shard;
+  /** Config `image`: how dataset images are decoded (EXIF rotation off unless asked for). */
+  image?: ImageConfig;
 }
 
 /** The id a suite's records carry: its config id, else its name. */
