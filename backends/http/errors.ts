@@ -1,4 +1,5 @@
 import { BackendError } from '../../src/core/errors.ts';
+import { redactSecrets } from '../../src/core/redact.ts';
 
 /**
  * Error classification for HTTP backends. The backend never retries; it throws a typed error with
@@ -18,9 +19,7 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs = Da
 
 /** Removes secrets (the API key) from any text that may end up in results, reports or logs. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
+  return redactSecrets(text, secrets);
 }
 
 /** Pulls a human message out of an error body: OpenAI `{error:{message}}`, Triton `{error:"…"}`, or text. */

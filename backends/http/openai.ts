@@ -68,6 +68,8 @@ export interface StreamState {
   serverMetrics?: Record<string, number>;
   /** `data: [DONE]` seen. */
   done: boolean;
+  /** Chunks that carried at least one choice: a stream with none is an error, as a body without one is. */
+  choiceChunks?: number;
   firstEventMs?: number;
 }
 
@@ -109,6 +111,7 @@ export function applyChunk(st: StreamState, e: SseEvent, atMs: number, errCtx: H
   }
   if (chunk.error !== undefined) throw streamError(chunk.error, errCtx);
   const choice = chunk.choices?.[0];
+  if (choice) st.choiceChunks = (st.choiceChunks ?? 0) + 1;
   let piece = '';
   if (choice?.delta) {
     const d = choice.delta;
@@ -143,6 +146,11 @@ export function applyChunk(st: StreamState, e: SseEvent, atMs: number, errCtx: H
 
 /** A stream that closed without `[DONE]` and without a finish reason was cut off. */
 export function checkStreamComplete(st: StreamState, errCtx: HttpErrorContext): void {
+  if (st.done && !st.choiceChunks) {
+    throw new BackendError(`stream from ${errCtx.url} ended without a single choice`, {
+      code: 'E_PARSE', hint: 'the server sent only chunks with empty `choices`; check the model name and the server log',
+    });
+  }
   if (!st.done && st.finishReason === undefined) {
     throw new BackendError(`stream from ${errCtx.url} ended before completion (${st.chunkMs.length} chunks received)`, {
       code: 'E_HTTP', retryable: true, hint: 'the server or a proxy closed the connection mid-stream',

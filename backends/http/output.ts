@@ -1,3 +1,4 @@
+import { BackendError } from '../../src/core/errors.ts';
 import type { CountSource, FinishReason, Usage, VlmOutput } from '../../src/core/response.ts';
 import type { StreamState } from './openai.ts';
 import { estimateTokens, type TokenCounter } from './tokens.ts';
@@ -87,4 +88,24 @@ export function finishOutput(st: StreamState, o: {
   if (o.prompt !== undefined) out.prompt = o.prompt;
   if (st.serverMetrics) out.serverMetrics = st.serverMetrics;
   return out;
+}
+
+/** Bytes allowed per requested token before a response counts as runaway (SSE framing included). */
+export const RESPONSE_BYTES_PER_TOKEN = 2048;
+
+/** Limits on one answer: `factor` × maxTokens tokens, and as many 2 KiB units of bytes (+ 64 KiB). */
+export function responseLimits(maxTokens: number, factor: number): { tokens: number; bytes: number } {
+  const tokens = Math.ceil(maxTokens * factor);
+  return { tokens, bytes: tokens * RESPONSE_BYTES_PER_TOKEN + 65_536 };
+}
+
+/** Stops a stream that has produced more tokens than allowed (a server ignoring max_tokens). */
+export function checkTokenLimit(st: StreamState, limit: number, url: string): void {
+  const n = Math.max(st.usage?.completion_tokens ?? 0, st.chunkTokens.reduce((a, b) => a + b, 0));
+  if (n > limit) {
+    throw new BackendError(`response from ${url} exceeded ${limit} tokens (${n} received); reading stopped (the server seems to ignore max_tokens)`, {
+      code: 'E_HTTP', retryable: false, field: 'backend.responseLimitFactor',
+      hint: 'check the server honours max_tokens; raise backend.responseLimitFactor if answers are legitimately longer',
+    });
+  }
 }

@@ -52,6 +52,21 @@ export function finishReason(result: FugoodCompletionResult): 'stop' | 'length' 
   return result.stopped_eos || result.stopped_words ? 'stop' : 'length';
 }
 
+/**
+ * Errors after which @fugood/llama.node's context refuses every later completion ("Another completion
+ * is in progress"): its completion worker clears the busy flag only on success, so a native exception
+ * (e.g. libmtmd "Failed to load media") or a prompt that fills the context leaves it set. The backend
+ * reloads the context when it sees one (@fugood/llama.node `src/LlamaCompletionWorker.cpp` `Execute`).
+ */
+const contextLeftBusy = new WeakSet<object>();
+export function leavesContextBusy(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && contextLeftBusy.has(err);
+}
+function busy<E extends object>(err: E): E {
+  contextLeftBusy.add(err);
+  return err;
+}
+
 function abortError(sampleNote: string): BackendError {
   return new BackendError(`generation aborted${sampleNote}`, { code: 'E_ABORTED', retryable: false });
 }
@@ -102,10 +117,10 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
       },
     );
   } catch (err) {
-    if (signal.aborted) throw abortError('');
-    throw new BackendError(`llama.cpp completion failed: ${err instanceof Error ? err.message : String(err)}`, {
+    if (signal.aborted) throw busy(abortError(''));
+    throw busy(new BackendError(`llama.cpp completion failed: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err, retryable: false,
-    });
+    }));
   } finally {
     signal.removeEventListener('abort', stopCompletion);
   }
@@ -118,9 +133,9 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
   if (result.text.length > streamed.length && result.text.startsWith(streamed)) emit(result.text.slice(streamed.length));
   const endMs = now() - t0;
   if (result.context_full) {
-    throw new BackendError(`prompt and answer exceed the context size (${result.tokens_evaluated} tokens evaluated)`, {
+    throw busy(new BackendError(`prompt and answer exceed the context size (${result.tokens_evaluated} tokens evaluated)`, {
       field: 'backend.contextSize', hint: 'raise backend.contextSize (LLaVA-1.6 needs ≥ 4096) or lower maxTokens',
-    });
+    }));
   }
   // Counted after generation so tokenising does not delay the first token.
   const tok = await ctx.tokenize(input.prompt, { media_paths: input.mediaPaths.length > 0 ? input.mediaPaths : undefined });

@@ -6,7 +6,7 @@ import type { LlamaCppOptions } from '../../src/config/backends.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
 import { getFamily } from '../../src/families/index.ts';
 import { isLlamaCppFamily, LLAMA_CPP_FAMILIES, LLAMA_CPP_MEDIA_MARKER } from './families.ts';
-import { runCompletion } from './generate.ts';
+import { leavesContextBusy, runCompletion } from './generate.ts';
 import { materializeImages, tempFolder } from './images.ts';
 import { preflightGguf, type PreflightResult } from './preflight.ts';
 import { resolveModelPath } from './resolve.ts';
@@ -72,6 +72,22 @@ function waitTurn(turn: Promise<unknown>, signal: AbortSignal): Promise<void> {
   });
 }
 
+async function initMmproj(llama: FugoodContext, mmprojPath: string, useGpu: boolean): Promise<void> {
+  let ok = false;
+  try {
+    ok = llama.initMultimodal({ path: mmprojPath, use_gpu: useGpu });
+  } catch (err) {
+    await llama.release();
+    throw new ModelFileError(`libmtmd could not load mmproj ${mmprojPath}: ${err instanceof Error ? err.message : String(err)}`, {
+      file: mmprojPath, field: 'backend.mmproj', cause: err,
+    });
+  }
+  if (!ok) {
+    await llama.release();
+    throw new ModelFileError(`libmtmd could not load mmproj ${mmprojPath}`, { file: mmprojPath, field: 'backend.mmproj' });
+  }
+}
+
 /**
  * GGUF language model + mmproj in process through @fugood/llama.node (libmtmd). Files are checked by
  * preflightGguf before the runtime sees them. Requests run one at a time (one context, one sequence).
@@ -83,21 +99,15 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   const mmprojPath = opts.mmproj === undefined ? undefined : await resolveModelPath(opts.mmproj, 'backend.mmproj');
   const pre = await preflightGguf(modelPath, mmprojPath);
   for (const w of pre.warnings) ctx.log(w);
-  const { llama, warnings } = await loadContext(opts, modelPath, ctx);
-  if (mmprojPath !== undefined) {
-    let ok = false;
-    try {
-      ok = llama.initMultimodal({ path: mmprojPath, use_gpu: opts.gpuLayers > 0 });
-    } catch (err) {
-      await llama.release();
-      throw new ModelFileError(`libmtmd could not load mmproj ${mmprojPath}: ${err instanceof Error ? err.message : String(err)}`, {
-        file: mmprojPath, field: 'backend.mmproj', cause: err,
-      });
-    }
-    if (!ok) {
-      await llama.release();
-      throw new ModelFileError(`libmtmd could not load mmproj ${mmprojPath}`, { file: mmprojPath, field: 'backend.mmproj' });
-    }
+  const { llama: first, warnings } = await loadContext(opts, modelPath, ctx);
+  let llama = first;
+  if (mmprojPath !== undefined) await initMmproj(llama, mmprojPath, opts.gpuLayers > 0);
+  /** A fresh context after a native failure left the old one refusing completions (see leavesContextBusy). */
+  async function resetContext(): Promise<void> {
+    await llama.release().catch(() => {});
+    ctx.log('llama.cpp context reloaded after a native failure');
+    llama = (await loadContext(opts, modelPath, { log: () => {} })).llama;
+    if (mmprojPath !== undefined) await initMmproj(llama, mmprojPath, opts.gpuLayers > 0);
   }
   const systemInfo = llama.getSystemInfo();
   const threads = reportedThreads(systemInfo);
@@ -133,6 +143,9 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     const files = await materializeImages(images, tmp.get);
     try {
       return await runCompletion(llama, { prompt, mediaPaths: files.paths, params: req.params, familyStop: stop, seed: opts.seed }, gen);
+    } catch (err) {
+      if (leavesContextBusy(err)) await resetContext();
+      throw err;
     } finally {
       await files.cleanup();
     }

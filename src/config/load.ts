@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { describeProblems, MAX_LISTED_PROBLEMS, type PathKey, type Problem } from './problems.ts';
 import { Config } from './schema.ts';
+import { checkServable } from './servable.ts';
 
 export interface LoadedConfig {
   config: Config;
@@ -14,6 +15,18 @@ export interface LoadedConfig {
   secretPaths: string[];
   /** Line and column of a field path in the file (of its nearest existing parent when it is missing). */
   locate: (p: readonly PathKey[]) => { line?: number; column?: number };
+  /** Combinations that will likely fail at run time (a family the server kind does not serve). */
+  warnings?: string[];
+  /** Unset ${VAR}s (only with `deferMissingEnv`; otherwise loading throws for them). */
+  missingEnv: MissingEnv[];
+}
+
+export interface LoadOptions {
+  /**
+   * Keep going when a ${VAR} is unset (a placeholder stands in) and report it in `missingEnv`: the
+   * caller decides which parts it uses (`vlmbench run --suites scienceqa` needs no judge key).
+   */
+  deferMissingEnv?: boolean;
 }
 
 export const formatPath = (p: readonly PathKey[]): string =>
@@ -42,27 +55,51 @@ function position(doc: Document, lc: LineCounter, p: readonly PathKey[]): { line
   return {};
 }
 
-/** Replace ${VAR} in every string scalar; unset variables are an error naming the field. */
-function interpolateEnv(doc: Document, lc: LineCounter, file: string, env: NodeJS.ProcessEnv): string[] {
+/** A `${VAR}` whose variable is not set, with where it is written. */
+export interface MissingEnv {
+  name: string;
+  field: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * Stands in for an unset variable while the config is validated, so a run that never touches that
+ * part (another model, an unused judge) is not refused for it. It is a valid URL and a valid string;
+ * planRun refuses to start when a part it uses still holds one.
+ */
+const unsetPlaceholder = (name: string) => `http://unset-env.invalid/${name}`;
+
+/** Replace ${VAR} in every string scalar; unset variables are collected, not thrown one at a time. */
+function interpolateEnv(doc: Document, lc: LineCounter, env: NodeJS.ProcessEnv): { secretPaths: string[]; missing: MissingEnv[] } {
   const secretPaths: string[] = [];
+  const missing: MissingEnv[] = [];
   const visit = (node: unknown, p: PathKey[]): void => {
     if (isMap(node)) for (const pair of node.items) visit(pair.value, [...p, String((pair.key as { value?: unknown })?.value ?? pair.key)]);
     else if (isSeq(node)) node.items.forEach((item, i) => visit(item, [...p, i]));
     else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
       node.value = node.value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
         const value = env[name];
-        if (value === undefined) {
-          throw new ConfigError(`environment variable \${${name}} is not set`, {
-            file, field: formatPath(p), ...position(doc, lc, p), hint: `export ${name}=… before running, or remove it from the config`,
-          });
-        }
-        return value;
+        if (value !== undefined) return value;
+        missing.push({ name, field: formatPath(p), ...position(doc, lc, p) });
+        return unsetPlaceholder(name);
       });
       secretPaths.push(formatPath(p));
     }
   };
   visit(doc.contents, []);
-  return secretPaths;
+  return { secretPaths, missing };
+}
+
+/** One error naming every unset variable (and where it is used), so a user fixes them all at once. */
+export function missingEnvError(missing: readonly MissingEnv[], file: string): ConfigError {
+  const names = [...new Set(missing.map((m) => m.name))];
+  const lines = missing.map((m) => `  \${${m.name}}  ${m.field}${m.line ? ` (line ${m.line})` : ''}`);
+  const first = missing[0]!;
+  return new ConfigError(
+    `${names.length === 1 ? 'environment variable' : `${names.length} environment variables`} not set:\n${lines.join('\n')}`,
+    { file, line: first.line, column: first.column, hint: `export ${names.map((n) => `${n}=…`).join(' ')} before running, or remove them from the config` },
+  );
 }
 
 function parseYamlDocument(text: string, file: string): { doc: Document; lc: LineCounter } {
@@ -113,15 +150,17 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file
 }
 
 /** Parse and validate a config text. Paths inside it are resolved against `baseDir`. */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): LoadedConfig {
   const { doc, lc } = parseYamlDocument(text, file);
-  const secretPaths = interpolateEnv(doc, lc, file, env);
+  const { secretPaths, missing } = interpolateEnv(doc, lc, env);
+  if (missing.length && !opts.deferMissingEnv) throw missingEnvError(missing, file);
   const raw = doc.toJS() ?? {};
   const locate = (p: readonly PathKey[]) => position(doc, lc, p);
   const parsed = Config.safeParse(raw);
   if (!parsed.success) throw schemaError(parsed.error, Config, raw, locate, file, 'see configs/schema.json for every field');
   const config = resolvePaths(parsed.data, path.dirname(file));
-  return { config, file, secretPaths, locate };
+  const warnings = checkServable(config.models, file);
+  return { config, file, secretPaths, locate, missingEnv: missing, ...(warnings.length > 0 && { warnings }) };
 }
 
 const isUri = (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && !/^[a-z]:[\\/]/i.test(s);
@@ -157,7 +196,7 @@ function resolvePaths(config: Config, base: string): Config {
   };
 }
 
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Promise<LoadedConfig> {
   const abs = path.resolve(file);
   let text: string;
   try {
@@ -165,7 +204,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   } catch (err) {
     throw new ConfigError('config file not found or unreadable', { file: abs, cause: err, hint: 'check the path; the default is configs/quickstart.yaml' });
   }
-  return parseConfig(text, abs, env);
+  return parseConfig(text, abs, env, opts);
 }
 
 /** The config as written to manifest.json: every value that came from ${VAR} replaced. */

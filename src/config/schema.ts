@@ -42,6 +42,8 @@ export const RetryConfig = z.strictObject({
   maxDelayMs: z.int().min(0).default(20_000),
   /** Multiplicative jitter: the delay is scaled by a random factor in [1 - jitter, 1 + jitter]. */
   jitter: z.number().min(0).max(1).default(0.25),
+  /** Longest Retry-After a server may ask for and be waited for; a longer ask fails the sample, saying so. */
+  maxRetryAfterMs: z.int().min(0).default(30_000),
 });
 
 export const JudgeConfig = z.strictObject({
@@ -76,6 +78,11 @@ export const RunConfig = z.strictObject({
   /** Where generated tiny models and sample sets are cached. */
   fixturesDir: z.string().optional(),
   seed: z.int().default(0),
+  /**
+   * Stop a model's remaining samples after this many consecutive errors of one kind (a dead endpoint,
+   * a missing file); errors tied to one input (image, dataset line, judge) never count. 0 = never stop.
+   */
+  stopAfterErrors: z.int().min(0).default(5),
 });
 
 export const ReportConfig = z.strictObject({

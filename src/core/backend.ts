@@ -1,4 +1,5 @@
 import type { VlmRequest } from './request.ts';
+import type { PromptSource } from './record.ts';
 import type { TokenEvent, VlmOutput } from './response.ts';
 
 export type BackendType = 'llama-cpp' | 'onnx' | 'http' | 'custom';
@@ -18,6 +19,25 @@ export interface ModelInfo {
   runtime?: string;
   /** Warnings the backend raised while loading (e.g. provider fallback). */
   warnings?: string[];
+  /** Remote backends: what each endpoint said when checked before the first sample. */
+  servers?: ServerProbe[];
+  /** Who renders prompts for this model; default `client` (`raw` for custom modules). */
+  promptSource?: PromptSource;
+}
+
+/** An endpoint check before a remote model's first sample (recorded in the manifest). */
+export interface ServerProbe {
+  endpoint: string;
+  /** Path checked, e.g. /v1/models or /v2/health/ready, and the HTTP status it answered. */
+  path: string;
+  status: number;
+  checkedAt: string;
+  /** HTTP `Server` header (uvicorn, llama.cpp…). */
+  serverHeader?: string;
+  /** Model ids the server lists, and `owned_by` of the configured one (vllm, llamacpp, vlmbench…). */
+  models?: string[];
+  ownedBy?: string;
+  maxModelLen?: number;
 }
 
 export interface BackendCapabilities {
@@ -42,6 +62,11 @@ export interface Backend {
   readonly info: ModelInfo;
   readonly capabilities: BackendCapabilities;
   generate(req: VlmRequest, opts: GenerateOptions): Promise<VlmOutput>;
+  /**
+   * Checked once before the model's first sample (remote backends: is the endpoint up, does it accept
+   * the key); a failure fails the model's load instead of every sample. May add to `info`.
+   */
+  preflight?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact.ts';
+
 /**
  * Typed errors. Every error the harness raises on purpose is a VlmbenchError with a stable code,
  * the file and/or field it concerns, and whether retrying may help. The CLI prints `message` (plus
@@ -93,29 +95,33 @@ export interface ErrorRecord {
   message: string;
   file?: string;
   field?: string;
+  /** 1-based line in `file` (a dataset line). */
+  line?: number;
   retryable: boolean;
   hint?: string;
 }
 
+/** The record of any error, its message redacted (redactSecrets) before it can be written anywhere. */
 export function toErrorRecord(err: unknown): ErrorRecord {
   if (err instanceof VlmbenchError) {
-    const rec: ErrorRecord = { code: err.code, message: err.message, retryable: err.retryable };
+    const rec: ErrorRecord = { code: err.code, message: redactSecrets(err.message), retryable: err.retryable };
     if (err.file !== undefined) rec.file = err.file;
     if (err.field !== undefined) rec.field = err.field;
+    if (err.line !== undefined) rec.line = err.line;
     if (err.hint !== undefined) rec.hint = err.hint;
     return rec;
   }
   if (err instanceof Error && err.name === 'AbortError') {
     return { code: 'E_ABORTED', message: err.message || 'aborted', retryable: false };
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = redactSecrets(err instanceof Error ? err.message : String(err));
   return { code: 'E_BACKEND', message, retryable: false };
 }
 
 /** Rebuild a typed error from its record (e.g. after crossing a process boundary). */
 export function fromErrorRecord(rec: ErrorRecord): VlmbenchError {
   return new VlmbenchError(rec.code, rec.message, {
-    file: rec.file, field: rec.field, retryable: rec.retryable, hint: rec.hint,
+    file: rec.file, field: rec.field, line: rec.line, retryable: rec.retryable, hint: rec.hint,
   });
 }
 

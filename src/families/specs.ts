@@ -17,6 +17,10 @@ export const TASK_DEFAULTS: Record<TaskKind, TaskDefaults> = {
   // model_vqa_science / model_vqa_mmbench run with max_new_tokens 1024.
   choice: { suffix: "\nAnswer with the option's letter from the given choices directly.", maxTokens: 1024, temperature: 0 },
   open: { suffix: '', maxTokens: 1024, temperature: 0 },
+  // model_vqa_mmbench.py --lang cn --single-pred-prompt.
+  choiceCn: { suffix: '\n请直接回答选项字母。', maxTokens: 1024, temperature: 0 },
+  // LLaVA's VizWiz question file (eval.zip llava_test.jsonl): the unanswerable instruction, then the short-answer line.
+  shortUnanswerable: { suffix: "\nWhen the provided information is insufficient, respond with 'Unanswerable'.\nAnswer the question using a single word or phrase.", maxTokens: 128, temperature: 0 },
 };
 
 export const FAMILY_SPECS: readonly FamilySpec[] = [

@@ -35,6 +35,14 @@ function similarityMetric(records: SampleRecord[], key: string, seed: number, it
   return { value: mean(values), ci: bootstrapMeanCI(values, { seed, iterations, clusters }), n: values.length, better: 'higher' };
 }
 
+/** Why nothing was judged: an empty dataset or shard is not a missing judge. */
+function noJudgedReason(n: number, answered: number, judgeConfigured: boolean | undefined): string {
+  if (n === 0) return 'No samples (empty dataset, filter or shard)';
+  if (judgeConfigured === false) return 'No judge configured';
+  if (answered === 0) return 'No answered sample to judge';
+  return judgeConfigured ? 'A judge is configured but judged no answer' : 'No judged records';
+}
+
 const judgeLabel = (p: JudgeProvenance) => `${p.provider}:${p.model} (temperature ${p.temperature}, rules ${p.rules}, compat ${p.compat})`;
 
 /**
@@ -42,7 +50,7 @@ const judgeLabel = (p: JudgeProvenance) => `${p.provider}:${p.model} (temperatur
  * bootstrap CIs, both means ×10, judge failures always counted; ROUGE-L / token F1 against the reference
  * only as clearly labelled no-judge metrics.
  */
-export function aggregateLlavaBench(records: SampleRecord[], opts: { seed?: number; iterations?: number } = {}): Omit<SuiteSummary, 'model' | 'suite'> {
+export function aggregateLlavaBench(records: SampleRecord[], opts: { seed?: number; iterations?: number; judgeConfigured?: boolean } = {}): Omit<SuiteSummary, 'model' | 'suite'> {
   const seed = opts.seed ?? 0;
   const iterations = opts.iterations ?? 2000;
   const answered = records.filter((r) => !r.error);
@@ -57,7 +65,7 @@ export function aggregateLlavaBench(records: SampleRecord[], opts: { seed?: numb
   if (errors > 0) notes.push(`${errors} sample(s) have no answer (dataset or generation error) and are not scored.`);
 
   if (judgedRecords.length === 0) {
-    notes.push('No judge configured: the LLaVA-Bench relative score was not computed. rougeL_nojudge and tokenF1_nojudge compare answers with the GPT-4 reference text; they are not LLaVA-Bench scores.');
+    notes.push(`${noJudgedReason(records.length, answered.length, opts.judgeConfigured)}: the LLaVA-Bench relative score was not computed. rougeL_nojudge and tokenF1_nojudge compare answers with the GPT-4 reference text; they are not LLaVA-Bench scores.`);
     return { n: records.length, errors, headline: 'rougeL_nojudge', metrics, notes };
   }
 

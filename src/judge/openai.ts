@@ -1,4 +1,5 @@
 import { BackendError, ConfigError } from '../core/errors.ts';
+import { redactSecrets } from '../core/redact.ts';
 import type { JudgeConfig } from '../config/schema.ts';
 import type { JudgeProvider } from './types.ts';
 
@@ -32,14 +33,15 @@ export function createOpenAIProvider(config: JudgeConfig, env: NodeJS.ProcessEnv
   const url = chatCompletionsUrl(config.endpoint);
   return {
     model: config.model,
-    async call(system, user, signal) {
+    async call(system, user, signal, _attempt, opts = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (apiKey) headers.authorization = `Bearer ${apiKey}`;
       const body = JSON.stringify({
         model: config.model,
-        messages: [{ role: 'system', content: system }, { role: 'user', content: user }],
-        temperature: config.temperature,
-        max_tokens: config.maxTokens,
+        // MM-Vet's grader sends the user message alone (mm-vet_evaluator.py); the review keeps its system prompt.
+        messages: opts.format === 'mmvet-score' ? [{ role: 'user', content: user }] : [{ role: 'system', content: system }, { role: 'user', content: user }],
+        temperature: opts.temperature ?? config.temperature,
+        max_tokens: opts.maxTokens ?? config.maxTokens,
       });
       const timeout = AbortSignal.timeout(timeoutMs);
       let res: Response;
@@ -51,13 +53,14 @@ export function createOpenAIProvider(config: JudgeConfig, env: NodeJS.ProcessEnv
       } catch (err) {
         if (signal?.aborted) throw new BackendError('judge request aborted', { code: 'E_ABORTED', cause: err });
         const timedOut = timeout.aborted;
-        throw new BackendError(timedOut ? `judge request timed out after ${timeoutMs} ms` : `cannot reach judge endpoint ${url}: ${(err as Error).message}`, {
+        throw new BackendError(timedOut ? `judge request timed out after ${timeoutMs} ms` : `cannot reach judge endpoint ${url}: ${redactSecrets((err as Error).message, [apiKey])}`, {
           code: timedOut ? 'E_TIMEOUT' : 'E_HTTP', retryable: true, cause: err, hint: 'check judge.endpoint and that the server is up',
         });
       }
       if (!res.ok) {
         const retryable = res.status === 429 || res.status >= 500;
-        throw new BackendError(`judge endpoint answered HTTP ${res.status}: ${text.slice(0, 200)}`, {
+        // Servers echo the key they rejected ("Incorrect API key provided: sk-…"): redacted before it is kept.
+        throw new BackendError(`judge endpoint answered HTTP ${res.status}: ${redactSecrets(text, [apiKey]).slice(0, 200)}`, {
           code: res.status === 429 ? 'E_RATE_LIMIT' : 'E_HTTP', retryable, retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
           hint: res.status === 401 || res.status === 403 ? `check the API key in ${config.apiKeyEnv ?? 'judge.apiKeyEnv'}` : undefined,
         });

@@ -1,3 +1,4 @@
+import type { ServerProbe } from '../core/backend.ts';
 /** manifest.json: everything needed to tell whether two runs are comparable and reproducible. */
 export interface ModelFileEntry {
   path: string;
@@ -28,6 +29,10 @@ export interface RunManifest {
   configFile?: string;
   overrides?: Record<string, unknown>;
   configHash: string;
+  /** The evaluation part of the config, by field (`suites.<id>`, `judge`, `run.seed`): must match to compare. */
+  evaluationHashes?: Record<string, string>;
+  /** The model part, by model id (backend settings): reported when it differs, never an error. */
+  modelHashes?: Record<string, string>;
   /** Per model: backend, family, template, device, files with hashes. */
   models: Array<{
     id: string;
@@ -38,6 +43,8 @@ export interface RunManifest {
     runtime?: string;
     quantization?: string;
     warnings?: string[];
+    /** Remote models: the endpoint checks made before the first sample. */
+    servers?: ServerProbe[];
     files: ModelFileEntry[];
   }>;
   /** Per suite id: dataset folder and a hash of its index files (resume and gates compare it). */

@@ -3,6 +3,7 @@ import type { ModelConfig } from '../config/schema.ts';
 import type { Backend, BackendContext } from '../core/backend.ts';
 import type { BackendModule } from '../core/backend-module.ts';
 import { resolveFixtureRefs } from '../fixtures/resolve.ts';
+import { withImageValidation } from '../image/validate.ts';
 import { createIsolatedBackend } from './isolation/isolated-backend.ts';
 
 /** The one backend registry: type → module, and whether it runs isolated in a child process. */
@@ -27,14 +28,15 @@ export interface LoadBackendOptions extends BackendContext {
   signal?: AbortSignal;
 }
 
-/** Resolve fixture references, then create the backend in process or behind a child process. */
+/** Resolve fixture references, then create the backend in process or behind a child process, images checked first. */
 export async function loadBackend(model: ModelConfig, opts: LoadBackendOptions): Promise<Backend> {
   const resolved: ModelConfig = {
     ...model,
     backend: await resolveFixtureRefs(model.backend, opts.fixturesDir, `models[${model.id}].backend`),
   };
   const { path, isolate } = modulePathOf(resolved);
-  if (isolate && !opts.inProcess) return createIsolatedBackend(path, resolved, { log: opts.log, signal: opts.signal });
+  // Images are decoded by the shared loader before any backend (in process or not) sees them.
+  if (isolate && !opts.inProcess) return withImageValidation(await createIsolatedBackend(path, resolved, { log: opts.log, signal: opts.signal }));
   const mod = (await import(path)) as BackendModule;
-  return mod.createBackend(resolved, { log: opts.log });
+  return withImageValidation(await mod.createBackend(resolved, { log: opts.log }));
 }

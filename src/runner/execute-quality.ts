@@ -1,5 +1,5 @@
 import { DatasetError, toErrorRecord, type ErrorRecord } from '../core/errors.ts';
-import type { SampleRecord } from '../core/record.ts';
+import type { PromptSource, SampleRecord } from '../core/record.ts';
 import { DEFAULT_GEN_PARAMS, isImagePart, isTextPart, type VlmRequest } from '../core/request.ts';
 import type { LoadedSample, QualitySuite, ScoreOutcome } from '../core/suite.ts';
 import type { VlmResult } from '../core/response.ts';
@@ -58,12 +58,26 @@ function buildRequest(task: TaskContext, suite: QualitySuite<Doc, unknown>, id: 
   return { sampleId: id, messages, params };
 }
 
+/** The model's declared provenance; custom modules build their own prompts (`raw`), every other backend renders the family's. */
+export function defaultPromptSource(task: Pick<TaskContext, 'model'>): PromptSource {
+  return task.model.info.promptSource ?? { by: task.model.info.backend === 'custom' ? 'raw' : 'client' };
+}
+
 function inputSummary(req: VlmRequest): SampleRecord['input'] {
   const parts = req.messages.flatMap((m) => m.content);
   return {
     text: parts.filter(isTextPart).map((p) => p.text).join('\n'),
     images: parts.filter(isImagePart).map((p) => (p.image.kind === 'path' ? p.image.path : p.image.name ?? '<buffer>')),
   };
+}
+
+/**
+ * The suite's own input summary (display names) plus the image files the request actually sent, so
+ * the report finds each image whatever the dataset layout.
+ */
+function withSentFiles(described: SampleRecord['input'], sent: SampleRecord['input']): SampleRecord['input'] {
+  if (!described) return sent;
+  return sent?.images.length ? { ...described, files: sent.images } : described;
 }
 
 async function scoreSafely(suite: QualitySuite<Doc, unknown>, doc: Doc, result: VlmResult & { ok: true }, task: TaskContext): Promise<ScoreOutcome | ErrorRecord> {
@@ -86,6 +100,7 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   const finish = (rec: Omit<SampleRecord, keyof typeof base | 'finishedAt'>) => {
     task.journal.append({ ...base, ...rec, finishedAt: new Date().toISOString() });
     task.events.onSampleDone?.({ model: base.model, suite: base.suite }, !rec.error);
+    task.errors.sampleDone(base.model, base.suite, base.sampleId, rec.error);
   };
   if ('error' in sample) return finish({ scores: {}, error: sample.error });
 
@@ -96,10 +111,11 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   } catch (err) {
     return finish({ scores: {}, meta: described.meta, reference: described.reference, error: toErrorRecord(err) });
   }
-  const result = await task.scheduler.submit(task.backend, req, { shouldStart: () => !task.stop.aborted });
+  const result = await task.scheduler.submit(task.backend, req, { shouldStart: () => !task.stop.aborted && !task.errors.stopped(base.model) });
   if (!result.ok && result.error.code === 'E_ABORTED') return;
 
-  const common = { input: described.input ?? inputSummary(req), prompt: result.prompt, meta: described.meta, reference: described.reference };
+  const promptSource = (result.ok ? result.promptSource : undefined) ?? defaultPromptSource(task);
+  const common = { input: withSentFiles(described.input, inputSummary(req)), prompt: result.prompt, promptSource, meta: described.meta, reference: described.reference };
   if (!result.ok) return finish({ ...common, scores: {}, timings: result.timings, error: result.error, attempts: result.attempts });
 
   const outcome = await scoreSafely(suite, sample.doc, result, task);

@@ -20,16 +20,21 @@ export class Journal {
   private readonly keys = new Set<string>();
   private sinceSync = 0;
 
-  private constructor(file: string, existing: SampleRecord[], private readonly fsyncEvery: number) {
+  private constructor(file: string, done: SampleRecord[], private readonly fsyncEvery: number) {
     this.file = file;
-    for (const r of existing) this.keys.add(r.key);
+    for (const r of done) this.keys.add(r.key);
     this.fd = openSync(file, 'a');
   }
 
-  static async open(runDir: string, opts: { fsyncEvery?: number } = {}): Promise<{ journal: Journal; existing: SampleRecord[] }> {
+  /**
+   * `retryErrors`: samples whose last record is an error count as not done, so they run again; the new
+   * record is appended and readers keep the last record per key (readSamples).
+   */
+  static async open(runDir: string, opts: { fsyncEvery?: number; retryErrors?: boolean } = {}): Promise<{ journal: Journal; existing: SampleRecord[] }> {
     mkdirSync(runDir, { recursive: true });
     dropTornTail(path.join(runDir, RUN_FILES.samples));
-    const existing = await readSamples(runDir);
+    const all = await readSamples(runDir);
+    const existing = opts.retryErrors ? all.filter((r) => !r.error) : all;
     const file = path.join(runDir, RUN_FILES.samples);
     return { journal: new Journal(file, existing, opts.fsyncEvery ?? 256), existing };
   }

@@ -1,17 +1,20 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelConfig } from '../config/schema.ts';
 import type { Backend, ModelInfo } from '../core/backend.ts';
-import { formatError } from '../core/errors.ts';
+import { formatError, UsageError } from '../core/errors.ts';
 import type { RunSummary, SampleRecord } from '../core/record.ts';
 import type { JudgeClient, SuiteContext, SuiteServices } from '../core/suite.ts';
 import { outputPathError, RUN_FILES, readSamples } from '../results/files.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import { loadBackend } from './backends.ts';
 import type { RunEvents, TaskContext } from './context.ts';
+import { collectErrorKinds, ErrorTracker, type ErrorKind } from './error-kinds.ts';
 import { executePerfSuite } from './execute-perf.ts';
 import { executeQualitySuite } from './execute-quality.ts';
+import { pullRemoteModels } from './inputs.ts';
 import { Journal } from './journal.ts';
+import { acquireRunLock } from './lock.ts';
 import { buildManifest, resumeDifferences, ResumeError, withBackendInfo } from './manifest.ts';
 import { planRun, type PlannedSuite, type RunOverrides, type RunPlan } from './plan.ts';
 import { createScheduler } from './scheduler.ts';
@@ -25,6 +28,8 @@ export interface RunOptions {
   resumeDir?: string;
   /** Resume even if the config, dataset or model files changed. */
   force?: boolean;
+  /** On resume, run again the samples whose last record is an error. */
+  retryErrors?: boolean;
   env?: NodeJS.ProcessEnv;
   events?: RunEvents;
   /** First Ctrl-C: start no new requests, let in-flight ones finish. */
@@ -41,6 +46,8 @@ export interface RunOutcome {
   failures: number;
   interrupted: boolean;
   reportPath?: string;
+  /** Every error kind in the run's records, with counts (the CLI prints them after the table). */
+  errorKinds: ErrorKind[];
 }
 
 /** Write then rename: a kill mid-write leaves the previous file (a torn manifest.json could not be resumed). */
@@ -51,9 +58,8 @@ async function writeJson(file: string, data: unknown): Promise<void> {
 
 /** Phase 2: write the manifest, or check that a resumed run still matches it. */
 async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManifest> {
-  // An unusable --out / run.out is the user's to fix (exit 2), found before any work starts.
-  await mkdir(plan.runDir, { recursive: true }).catch((err) => { throw outputPathError(err, plan.runDir); });
   const manifestFile = path.join(plan.runDir, RUN_FILES.manifest);
+  if (!opts.resumeDir) await refuseExistingRun(plan.runDir);
   const previous = opts.resumeDir
     ? (JSON.parse(await readFile(manifestFile, 'utf8').catch(() => 'null')) as RunManifest | null)
     : null;
@@ -69,12 +75,26 @@ async function prepareRunDir(plan: RunPlan, opts: RunOptions): Promise<RunManife
   return written;
 }
 
-async function createServices(plan: RunPlan, log: (m: string) => void): Promise<SuiteServices & { close(): Promise<void> }> {
+/**
+ * A fresh run into a folder that already holds one (same --run-id or run.id) would keep its samples as
+ * "already done" under a rewritten manifest, bypassing the resume checks: only --resume continues a run.
+ */
+async function refuseExistingRun(runDir: string): Promise<void> {
+  const present = await Promise.all([RUN_FILES.manifest, RUN_FILES.samples].map((f) => stat(path.join(runDir, f)).then((s) => s.size > 0, () => false)));
+  if (!present.some(Boolean)) return;
+  throw new UsageError('this run folder already holds a run', {
+    file: runDir, hint: `continue it with: vlmbench run --resume ${runDir} (it checks that nothing changed); or pick another --run-id / run.id`,
+  });
+}
+
+async function createServices(plan: RunPlan, log: (m: string) => void, env: NodeJS.ProcessEnv): Promise<SuiteServices & { close(): Promise<void> }> {
   if (!plan.config.judge) return { close: async () => undefined };
   const { createJudge } = await import('../judge/index.ts');
   const judge: JudgeClient & { close(): Promise<void> } = await createJudge(plan.config.judge, {
     cacheDir: plan.config.judge.cacheDir ?? path.join(path.dirname(plan.runDir), '.judge-cache'),
     log,
+    // The run's environment (the CLI's), where the config's apiKeyEnv variables were looked up.
+    env,
   });
   return { judge, close: () => judge.close() };
 }
@@ -99,6 +119,7 @@ interface RunState {
   summaryTasks: SummaryTask[];
   infos: ModelInfo[];
   stop: AbortSignal;
+  errors: ErrorTracker;
   log: (msg: string) => void;
 }
 
@@ -113,7 +134,9 @@ async function executeAll(
     served: createServedEndpoints(plan, log),
     infos: [],
     stop: opts.stop ?? new AbortController().signal,
+    errors: new ErrorTracker({ after: plan.config.run.stopAfterErrors }, log),
   };
+  opts.events?.onRunStart?.({ tasks: plan.models.length * plan.suites.length });
   try {
     for (const [i, model] of plan.models.entries()) {
       if (state.stop.aborted) break;
@@ -133,6 +156,7 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
   let backend: Backend;
   try {
     backend = await loadBackend(await state.served.resolve(model), { fixturesDir: plan.fixturesDir, log, signal: state.opts.abort });
+    await backend.preflight?.().catch(async (err: unknown) => { await backend.close?.(); throw err; });
   } catch (err) {
     const failure = `model '${model.id}' could not be loaded: ${formatError(err)}`;
     log(failure);
@@ -145,11 +169,23 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
       const task: SummaryTask = { model: model.id, suite: s, ctx };
       state.summaryTasks.push(task);
       if (state.stop.aborted) break;
+      const stoppedBefore = state.errors.stopped(model.id);
+      if (stoppedBefore) {
+        task.failure = stoppedBefore;
+        continue;
+      }
+      // Load tests measure the whole machine: one measurement per sharded run, on shard 0, not one per pod.
+      const shard = plan.overrides.shard;
+      if (s.suite.kind === 'performance' && shard && shard.count > 1 && shard.index !== 0) {
+        task.skipped = `performance suites run on shard 0 of ${shard.count} only`;
+        continue;
+      }
       // A suite that cannot load its samples (or dies mid-way) fails its task, not the run.
       await executeTask(state, model, backend, s, ctx).catch((err: unknown) => {
         task.failure = `suite '${s.id}' failed for model '${model.id}': ${formatError(err)}`;
         log(task.failure);
       });
+      task.failure ??= state.errors.stopped(model.id);
     }
   } finally {
     await backend.close?.();
@@ -167,7 +203,7 @@ async function executeTask(state: RunState, model: ModelConfig, backend: Backend
   const task: TaskContext = {
     suite: s.suite, suiteId: s.id, suiteConfig: s.config, suiteCtx: ctx,
     model: { info: backend.info, family: model.family, template: model.template },
-    backend, scheduler, journal: state.journal, events: opts.events ?? {}, stop: state.stop, shard: plan.overrides.shard,
+    backend, scheduler, journal: state.journal, events: opts.events ?? {}, stop: state.stop, shard: plan.overrides.shard, errors: state.errors,
     image: plan.config.image,
   };
   if (s.suite.kind === 'quality') return executeQualitySuite(task, s.suite);
@@ -185,10 +221,24 @@ async function writeReport(plan: RunPlan): Promise<string | undefined> {
 export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const env = opts.env ?? process.env;
   const log = opts.events?.log ?? (() => undefined);
+  if (opts.retryErrors && !opts.resumeDir) throw new UsageError('--retry-errors needs --resume <run-dir>', { hint: 'vlmbench run --resume <run-dir> --retry-errors' });
   const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
+  // Remote model files the plan found missing but reachable: fetched (with progress) before the run starts.
+  await pullRemoteModels(plan.toPull, { env, log, signal: opts.abort });
+  // An unusable --out / run.out is the user's to fix (exit 2), found before any work starts.
+  await mkdir(plan.runDir, { recursive: true }).catch((err) => { throw outputPathError(err, plan.runDir); });
+  const releaseLock = acquireRunLock(plan.runDir);
+  try {
+    return await runLocked(plan, opts, log);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function runLocked(plan: RunPlan, opts: RunOptions, log: (m: string) => void): Promise<RunOutcome> {
   const manifest = await prepareRunDir(plan, opts);
-  const { journal, existing } = await Journal.open(plan.runDir);
-  const services = await createServices(plan, log).catch((err: unknown) => { journal.close(); throw err; });
+  const { journal, existing } = await Journal.open(plan.runDir, { retryErrors: opts.retryErrors });
+  const services = await createServices(plan, log, opts.env ?? process.env).catch((err: unknown) => { journal.close(); throw err; });
   const summaryTasks: SummaryTask[] = [];
   let infos: ModelInfo[] = [];
   try {
@@ -198,12 +248,13 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     await services.close();
   }
   await writeJson(path.join(plan.runDir, RUN_FILES.manifest), withBackendInfo(manifest, infos));
-  const summary = summarizeRun(manifest.runId, manifest.configHash, summaryTasks, await readSamples(plan.runDir));
+  const records = await readSamples(plan.runDir);
+  const summary = summarizeRun(manifest.runId, manifest.configHash, summaryTasks, records);
   await writeJson(path.join(plan.runDir, RUN_FILES.summary), summary);
   const interrupted = !!opts.stop?.aborted;
   let reportPath: string | undefined;
   if ((opts.report ?? plan.config.report.enabled) && !interrupted) {
     reportPath = await writeReport(plan).catch((err) => { log(`report not written: ${formatError(err)}`); return undefined; });
   }
-  return { runDir: plan.runDir, summary, failures: failureCount(summary, summaryTasks), interrupted, reportPath };
+  return { runDir: plan.runDir, summary, failures: failureCount(summary, summaryTasks), interrupted, reportPath, errorKinds: collectErrorKinds(records) };
 }

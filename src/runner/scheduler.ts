@@ -1,14 +1,15 @@
 import pLimit from 'p-limit';
-import type { RetryConfig } from '../config/schema.ts';
 import { BackendError, toErrorRecord, type ErrorRecord } from '../core/errors.ts';
 import { now, type Backend } from '../core/backend.ts';
 import type { VlmRequest } from '../core/request.ts';
 import type { TokenEvent, VlmResult } from '../core/response.ts';
-import { retryDelayMs } from './retry-policy.ts';
+import { DEFAULT_MAX_RETRY_AFTER_MS, retryAfterTooLong, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
+
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 export interface SchedulerOptions {
   concurrency: number;
-  retry: RetryConfig;
+  retry: RetryPolicy;
   /** Per-attempt timeout. */
   timeoutMs: number;
   /** Aborting it cancels queued and in-flight requests. */
@@ -89,7 +90,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       }
       const delay = retryDelayMs(attempt, lastError, opts.retry, random);
       if (delay === null) {
-        const { retryAfterMs: _drop, ...error } = lastError;
+        const { retryAfterMs, ...error } = lastError;
+        if (attempt < opts.retry.attempts && retryAfterTooLong(lastError, opts.retry)) {
+          const ceiling = opts.retry.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+          error.message = `${error.message} (the server asked to retry after ${seconds(retryAfterMs!)}, more than run.retry.maxRetryAfterMs = ${seconds(ceiling)}: not retried)`;
+          error.hint ??= 'raise run.retry.maxRetryAfterMs to wait that long, or lower concurrency';
+        }
         return { ok: false, error, attempts: attempt };
       }
       if (signal) await sleep(delay, signal);

@@ -1,8 +1,8 @@
 import { anlsScore } from './anls.ts';
 import { ocrbenchScore, ocrbenchTotals, type OcrBenchVersion } from './ocrbench.ts';
-import { parsePope, popeMetrics, type YesNo } from './pope.ts';
 import { sqaPredIndex, type SqaMode } from './scienceqa.ts';
 import { bootstrapMeanCI, wilsonInterval } from './stats.ts';
+import { radarLineMetrics } from './radar-line-metrics.ts';
 import { vqaSoftAccuracy } from './vqa.ts';
 
 /**
@@ -108,23 +108,12 @@ const sqa: LineMetric<{ prediction: string; choices: string[]; answer: number }>
   summary: (_, s) => accuracySummary('sqa', s),
 };
 
-const pope: LineMetric<{ prediction: string; label: YesNo }> = {
-  fields: 'prediction, label (yes|no)',
-  read: (o) => {
-    const label = o.label;
-    if (label !== 'yes' && label !== 'no') throw new FieldProblem('label', `"label" must be "yes" or "no" (got ${JSON.stringify(label)})`);
-    return { prediction: str(o, 'prediction'), label };
-  },
-  score: (x) => (parsePope(x.prediction) === x.label ? 1 : 0),
-  summary: (inputs) => {
-    const m = popeMetrics(inputs.map((x) => ({ pred: parsePope(x.prediction), label: x.label })));
-    const f = (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(4));
-    return `pope: n=${inputs.length} accuracy=${f(m.accuracy)} precision=${f(m.precision)} recall=${f(m.recall)} f1=${f(m.f1)} yes-ratio=${f(m.yesRatio)}`;
-  },
-};
-
 // `any` only here: each entry pairs its own read() and score() types; callers use them together.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const LINE_METRICS = { vqa, anls, sqa, ocrbench, pope } satisfies Record<string, LineMetric<any>>;
+const radar = radarLineMetrics(FieldProblem);
+// pope takes an optional category (per-split lines and the mean F1 LLaVA-1.5 reports).
+export const LINE_METRICS = {
+  vqa, anls, sqa, ocrbench, pope: radar.pope, gqa: radar.gqa, mme: radar.mme, mmbench: radar.mmbench, seed: radar.seed, mmvet: radar.mmvet,
+} satisfies Record<string, LineMetric<any>>;
 export type MetricName = keyof typeof LINE_METRICS;
 export const METRIC_NAMES = Object.keys(LINE_METRICS) as MetricName[];

@@ -5,7 +5,7 @@ import type { BoxInstance } from '../../src/judge/prompt.ts';
 
 /** Read a JSONL file line by line; a bad line is a value, never a thrown error. Blank lines are skipped. */
 export async function readJsonl(file: string): Promise<JsonlEntry[]> {
-  return parseJsonl(await readFile(file, 'utf8'), file);
+  return parseJsonl(await readFile(file), file);
 }
 
 /** Which bbox coordinates were written as JSON integers (`0`, `1`): Python prints them without `.0`. */

@@ -7,6 +7,7 @@ import type { BoxInstance } from '../../src/judge/prompt.ts';
 import type { LlavaBenchItem } from '../../src/judge/sample.ts';
 import { LLAVA_CATEGORIES, type LlavaCategory, type LlavaLayout } from '../../src/judge/rules.ts';
 import { parseCocoContextLine, readJsonl, wildCaptions } from './jsonl.ts';
+import { isInside } from '../scienceqa/files.ts';
 
 /** One LLaVA-Bench question with everything needed to ask the model and to judge the answer. */
 export interface LlavaBenchDoc extends LlavaBenchItem {
@@ -54,7 +55,7 @@ function resolveImage(folders: string[], name: string, file: string, candidates:
     const folder = path.resolve(f);
     for (const n of candidates) {
       const p = path.resolve(folder, n);
-      if (p !== folder && !p.startsWith(folder + path.sep)) {
+      if (!isInside(folder, p)) {
         return new DatasetError(`image path "${name}" escapes the image folder`, { file, field: 'image', hint: 'image names must be relative to the image folder' });
       }
       if (existsSync(p)) return p;

@@ -23,6 +23,7 @@ export type LlavaBenchOptions = z.infer<typeof LlavaBenchOptions>;
 export function llavaBenchSuite(name: string, description: string, categories: readonly LlavaCategory[]): QualitySuite<LlavaBenchDoc, LlavaBenchOptions> {
   return defineSuite<LlavaBenchDoc, LlavaBenchOptions>({
     kind: 'quality',
+    usesJudge: true,
     name,
     description,
     optionsSchema: LlavaBenchOptions as z.ZodType<LlavaBenchOptions>,
@@ -38,8 +39,16 @@ export function llavaBenchSuite(name: string, description: string, categories: r
     },
     score: (doc, result, ctx) => scoreAnswer(doc, result.text, { judge: ctx.services.judge, retries: ctx.options.judgeRetries }),
     describe: describeItem,
-    aggregate: (records, ctx) => aggregateLlavaBench(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations }),
+    aggregate: (records, ctx) => aggregateLlavaBench(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations, judgeConfigured: ctx.services.judge !== undefined }),
     metrics: LLAVA_BENCH_METRICS,
+    // relative = mean(judge_model) / mean(judge_ref) × 100 (LLaVA llava/eval/summarize_gpt_review.py): a ratio
+    // of means, bootstrapped as a ratio with both scores of a sample drawn together, whole images at a time.
+    pairing: [
+      { metric: 'relative', test: 'bootstrap-ratio', scores: ['judge_model', 'judge_ref'], clusterBy: 'image' },
+      { metric: 'model_score', test: 'bootstrap-mean', scores: ['judge_model'], clusterBy: 'image' },
+      { metric: 'rougeL_nojudge', test: 'bootstrap-mean', scores: ['rougeL_nojudge'], clusterBy: 'image' },
+      { metric: 'tokenF1_nojudge', test: 'bootstrap-mean', scores: ['tokenF1_nojudge'], clusterBy: 'image' },
+    ],
     builtinDataset: ensureLlavaBenchSample,
     checkDataset: (dir, options) => { detectLayouts(dir, options.layout); },
   });

@@ -5,7 +5,7 @@ import { ensureOcrSample } from '../../src/fixtures/datasets/ocr.ts';
 import { anlsScore } from '../../src/scoring/anls.ts';
 import { ocrbenchScore } from '../../src/scoring/ocrbench.ts';
 import { vqaSoftAccuracy } from '../../src/scoring/vqa.ts';
-import { aggregateOcr, OCR_METRICS, SCORE_KEY } from './aggregate.ts';
+import { aggregateOcr, OCR_METRICS, OCR_PAIRING, SCORE_KEY } from './aggregate.ts';
 import { detectFormats, type OcrDoc, type OcrFormat } from './doc.ts';
 import { loadDocVqa } from './docvqa.ts';
 import { loadOcrBench } from './ocrbench.ts';
@@ -80,6 +80,7 @@ export function ocrSuite(name: string, description: string, fixed?: OcrFormat): 
     describe: describeOcr,
     aggregate: (records, ctx) => aggregateOcr(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations }),
     metrics: OCR_METRICS,
+    pairing: OCR_PAIRING,
     builtinDataset: (fixturesDir) => ensureOcrSample(fixturesDir),
     checkDataset: (dir, options) => { detectFormats(dir, fixed ?? options.format); },
   });

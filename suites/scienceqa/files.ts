@@ -1,24 +1,39 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError } from '../../src/core/errors.ts';
-import { parseJsonl, type JsonlEntry } from '../../src/core/jsonl.ts';
+import { decodeUtf8File, parseJsonl, type JsonlEntry } from '../../src/core/jsonl.ts';
 
 /**
  * Dataset file helpers shared by the ScienceQA and OCR suites: a bad file or image becomes a
  * DatasetError value naming the file, for the loader to record per sample.
  */
 
-/** Resolve `name` inside `folder`; a path that escapes the folder (`../`, absolute) is refused. */
+/** Resolve `name` inside `folder`; a path that escapes the folder (`../`, absolute, a symlink out) is refused. */
 export function resolveInside(folder: string, name: string, file: string, field: string): string | DatasetError {
   const root = path.resolve(folder);
   const p = path.resolve(root, name);
-  if (path.isAbsolute(name) || (p !== root && !p.startsWith(root + path.sep))) {
+  if (path.isAbsolute(name) || !isInside(root, p)) {
     return new DatasetError(`image path "${name}" escapes the dataset folder`, {
       file, field, hint: 'image paths must be relative to the dataset folder and stay inside it',
     });
   }
   return p;
+}
+
+/**
+ * `p` lies inside `root` once symlinks are resolved: the folder itself may be a link (a dataset on
+ * another disk), but a file linking out of it (to /etc/passwd) is refused. A missing file is checked
+ * by name only; reading it fails later with "not found".
+ */
+export function isInside(root: string, p: string): boolean {
+  const within = (r: string, q: string) => q === r || q.startsWith(r.endsWith(path.sep) ? r : r + path.sep);
+  if (!within(root, p)) return false;
+  let realRoot: string;
+  let realP: string;
+  try { realRoot = realpathSync(root); } catch { return true; }
+  try { realP = realpathSync(p); } catch { return true; }
+  return within(realRoot, realP);
 }
 
 /**
@@ -54,7 +69,7 @@ export async function checkImages(paths: readonly string[], field: string, concu
 
 /** Read a whole-file JSON document; a missing or malformed file is a DatasetError for the whole set. */
 export async function readJsonFile(file: string, hint: string): Promise<unknown> {
-  const text = await readDatasetText(file, hint);
+  const text = decodeUtf8File(await readDatasetBytes(file, hint), file);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -66,12 +81,12 @@ export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v =
 
 /** One JSONL line: its object, or the DatasetError that names file and line. Blank lines are skipped. */
 export async function readJsonlFile(file: string, hint: string): Promise<JsonlEntry[]> {
-  return parseJsonl(await readDatasetText(file, hint), file);
+  return parseJsonl(await readDatasetBytes(file, hint), file);
 }
 
-async function readDatasetText(file: string, hint: string): Promise<string> {
+async function readDatasetBytes(file: string, hint: string): Promise<Uint8Array> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (err) {
     throw new DatasetError(`cannot read ${path.basename(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file, cause: err, hint });
   }

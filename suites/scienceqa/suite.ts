@@ -64,5 +64,10 @@ export const scienceqaSuite: QualitySuite<SqaDoc, ScienceQAOptions> = defineSuit
   describe: describeSqa,
   aggregate: (records) => aggregateScienceQA(records),
   metrics: SQA_METRICS,
+  // img_accuracy is computed on the image questions only (LLaVA eval_science_qa.py, SQA-IMG), accuracy on all.
+  pairing: [
+    { metric: 'img_accuracy', test: 'mcnemar', scores: ['correct'], where: { meta: 'hasImage', equals: true } },
+    { metric: 'accuracy', test: 'mcnemar', scores: ['correct'] },
+  ],
   builtinDataset: (fixturesDir) => ensureScienceQASample(fixturesDir),
 });

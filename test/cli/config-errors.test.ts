@@ -61,8 +61,8 @@ describe('bad configs give one clear message, exit 2, no stack trace', () => {
     const file = writeConfig(MODEL.replace('model: m.gguf', 'model: "${VLMBENCH_TEST_UNSET_VAR}"'));
     const r = await runCli(['run', file], { VLMBENCH_TEST_UNSET_VAR: undefined });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('${VLMBENCH_TEST_UNSET_VAR} is not set');
-    expect(r.stderr).toContain('field models[0].backend.model');
+    expect(r.stderr).toContain('environment variable not set:');
+    expect(r.stderr).toMatch(/\$\{VLMBENCH_TEST_UNSET_VAR\}\s+models\[0\]\.backend\.model \(line 4\)/);
     expect(r.stderr).toContain(file);
     expect(r.stderr).not.toMatch(STACK);
   });

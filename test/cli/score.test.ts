@@ -114,6 +114,6 @@ describe('vlmbench score --metric', () => {
     expect((await cli(['--metric', 'vqa', '--mode', 'lenient', '--in', 'x'], dir)).code).toBe(2);
     const help = await cli(['--help'], dir);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--metric <vqa\|anls\|sqa\|ocrbench\|pope>/);
+    expect(help.stdout).toMatch(/--metric <vqa\|anls\|sqa\|ocrbench\|pope\|gqa\|mme\|mmbench\|seed\|mmvet>/);
   });
 });

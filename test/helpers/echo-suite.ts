@@ -41,6 +41,7 @@ const echo = defineSuite<Doc, z.infer<typeof Options>>({
     };
   },
   metrics: { exact: { better: 'higher' } },
+  pairing: [{ metric: 'exact', test: 'mcnemar', scores: ['exact'] }],
 });
 
 export const suites: Suite[] = [echo as Suite];

@@ -17,7 +17,17 @@ export type Fault =
   /** Forward the head and `afterEvents` complete SSE events, then cut the connection. */
   | { kind: 'dropMidStream'; afterEvents: number }
   /** Forward the head and `afterEvents` events, then send `data: {"error": …}` and end cleanly. */
-  | { kind: 'errorAfter200'; afterEvents: number; error: unknown };
+  | { kind: 'errorAfter200'; afterEvents: number; error: unknown }
+  /**
+   * Answer 200 with `count` SSE chunks whose `choices` is empty, then `data: [DONE]` (upstream unused);
+   * `stream: false` answers one JSON body with `choices: []`.
+   */
+  | { kind: 'emptyChoices'; count: number; stream?: boolean }
+  /**
+   * A server ignoring max_tokens: 200 and text chunks of `chunkBytes` until `totalBytes` were sent or
+   * the client goes away (upstream unused); `stream: false` sends one JSON body that large.
+   */
+  | { kind: 'flood'; chunkBytes: number; totalBytes: number; stream?: boolean };
 
 export interface FaultProxy {
   url: string;
@@ -25,6 +35,8 @@ export interface FaultProxy {
   plan(faults: Fault[]): void;
   /** Fault kind applied to each request so far, in arrival order. */
   readonly log: string[];
+  /** Bytes written by `flood` faults so far. */
+  readonly floodedBytes: number;
   close(): Promise<void>;
 }
 
@@ -83,9 +95,52 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = []): P
     });
   }
 
+  /** Bytes the flood fault managed to write before the client stopped reading. */
+  let flooded = 0;
   const server = createServer((req, res) => {
     const fault: Fault = queue.shift() ?? { kind: 'pass' };
     log.push(fault.kind === 'status' ? `status ${fault.status}` : fault.kind);
+    if (fault.kind === 'emptyChoices') {
+      req.resume();
+      req.on('end', () => {
+        if (fault.stream === false) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: 'c', object: 'chat.completion', created: 0, model: 'm', choices: [], usage: { prompt_tokens: 3, completion_tokens: 0 } }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (let i = 0; i < fault.count; i++) res.write(`data: ${JSON.stringify({ id: `c${i}`, object: 'chat.completion.chunk', created: 0, model: 'm', choices: [] })}\n\n`);
+        res.end('data: [DONE]\n\n');
+      });
+      return;
+    }
+    if (fault.kind === 'flood') {
+      req.resume();
+      req.on('end', () => {
+        const text = 'x'.repeat(Math.max(1, fault.chunkBytes - 120));
+        if (fault.stream === false) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const body = JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'x'.repeat(fault.totalBytes) }, finish_reason: 'length' }] });
+          flooded += body.length;
+          res.end(body);
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const chunk = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < fault.totalBytes && !res.destroyed) {
+            sent += chunk.length;
+            flooded += chunk.length;
+            if (!res.write(chunk)) { res.once('drain', pump); return; }
+          }
+          if (!res.destroyed) res.end('data: [DONE]\n\n');
+        };
+        res.on('close', () => { sent = Infinity; });
+        pump();
+      });
+      return;
+    }
     if (fault.kind === 'reset') {
       req.resume();
       req.socket.resetAndDestroy();
@@ -109,6 +164,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = []): P
     url: `http://127.0.0.1:${port}`,
     plan(f) { queue.push(...f); },
     log,
+    get floodedBytes() { return flooded; },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

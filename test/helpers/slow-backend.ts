@@ -9,7 +9,7 @@ import { BackendError } from '../../src/core/errors.ts';
 import { now, type Backend, type GenerateOptions } from '../../src/core/backend.ts';
 import type { VlmRequest } from '../../src/core/request.ts';
 
-interface Options { delayMs?: number; loadDelayMs?: number; loadingFile?: string; hangOnReload?: boolean; crashOn?: string; crashStderrChars?: number; hangOn?: string; flakyOn?: string; flakyTimes?: number; token?: string }
+interface Options { delayMs?: number; failWhileFile?: string; loadDelayMs?: number; loadingFile?: string; hangOnReload?: boolean; crashOn?: string; crashStderrChars?: number; hangOn?: string; flakyOn?: string; flakyTimes?: number; token?: string }
 
 const flakyCounts = new Map<string, number>();
 
@@ -33,6 +33,8 @@ export async function createBackend(model: ModelConfig): Promise<Backend> {
       }
       // A runtime stuck in native code: the event loop is blocked, so aborts are never seen.
       if (req.sampleId === o.hangOn) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      // A fault the user fixes outside the config (a server restarted): fails while the file exists.
+      if (o.failWhileFile && existsSync(o.failWhileFile)) throw new BackendError('endpoint down', { code: 'E_HTTP', retryable: false, hint: 'start the server' });
       if (req.sampleId === o.flakyOn) {
         const n = (flakyCounts.get(req.sampleId) ?? 0) + 1;
         flakyCounts.set(req.sampleId, n);

@@ -71,3 +71,24 @@ describe('openai judge (real local HTTP server)', () => {
       .rejects.toMatchObject({ code: 'E_CONFIG', field: 'judge.apiKeyEnv' });
   });
 });
+
+describe('openai judge errors are redacted before they are kept', () => {
+  it('a server echoing the rejected key in its 401 body: the key is in no record of the run', async () => {
+    const { runCli } = await import('../helpers/cli.ts');
+    const { tempDir, writeEchoConfig } = await import('../helpers/run-config.ts');
+    const { writeFileSync } = await import('node:fs');
+    const KEY = 'sk-test-9c1d2e3f4a5b6c7d';
+    const echoing = await startChatServer(() => ({ status: 401, body: JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}. You passed Authorization: Bearer ${KEY}`, type: 'invalid_request_error' } }) }));
+    servers.push(echoing);
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 1, isolate: false, extra: `judge: { provider: openai, endpoint: "${echoing.url}", model: judge, apiKeyEnv: VLMB_TEST_JUDGE_KEY }\n` });
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/suites:\n[\s\S]*?report:/, 'suites:\n  - { name: conversation, limit: 2 }\nreport:'));
+    const r = await runCli(['run', config, '--run-id', 'r'], { VLMBENCH_FIXTURES_DIR: path.join(dir, 'fixtures'), VLMB_TEST_JUDGE_KEY: KEY });
+    expect(echoing.requests.length, `${r.stderr}\n${readFileSync(config, 'utf8')}`).toBeGreaterThan(0);
+    const samples = readFileSync(path.join(dir, 'results', 'r', 'samples.jsonl'), 'utf8');
+    expect(samples).toMatch(/judge endpoint answered HTTP 401/);
+    expect(samples).toContain('[redacted]');
+    expect(samples).not.toContain('9c1d2e3f4a5b6c7d');
+    expect(`${r.stdout}${r.stderr}`).not.toContain('9c1d2e3f4a5b6c7d');
+  }, 60_000);
+});

@@ -62,7 +62,7 @@ describe('report in headless Chromium', () => {
       page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
       page.on('request', (req) => { if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) problems.push(`request: ${req.url()}`); });
       await page.setViewportSize({ width: 1280, height: 1000 });
-      await page.goto(pathToFileURL(report).href);
+      await page.goto(`${pathToFileURL(report).href}#samples`); // the link opens the collapsed sample browser
       await page.waitForSelector('html[data-samples-ready]');
 
       // the measured radar is on screen with its axes

@@ -100,7 +100,7 @@ describe('resume checks what shapes the results', () => {
     writeFileSync(path.join(fixtures, 'questions.jsonl'), '{"id": 2}\n');
     const refused = await spawnCli(['run', '--resume', runDir]).done;
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/dataset of suite 'echo-suite' changed/);
+    expect(refused.stderr).toMatch(/dataset of suite 'echo' changed/);
   }, 60_000);
 });
 

@@ -101,8 +101,11 @@ describe('runBenchmark: a judge that cannot be set up', () => {
     const { readdirSync, readlinkSync } = await import('node:fs');
     const dir = tempDir();
     const config = writeEchoConfig(dir, { count: 1, isolate: false, extra: `judge: { provider: openai, endpoint: "http://127.0.0.1:9/v1", model: judge, rules: ${path.join(dir, 'no-rules.json')} }\n` });
+    // The judge is set up only when a judged suite runs: add one.
+    writeFileSync(config, readFileSync(config, 'utf8').replace('suites:\n', 'suites:\n  - { name: conversation, limit: 1 }\n'));
     const r = await runCli(['run', config, '--run-id', 'j']);
     expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('no-rules.json');
     const open = readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
     expect(open.filter((f) => f.startsWith(dir))).toEqual([]);
   }, 30_000);

@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.ts';
 import { runBenchmark, type RunOverrides, type Shard } from '../../runner/index.ts';
 import { configArgument, defineCommand, parseCommandArgs, print, QUICKSTART_CONFIG } from '../command.ts';
 import { createProgress } from '../progress.ts';
+import { formatErrorKinds } from '../../runner/error-kinds.ts';
 import { formatSummaryTable } from './summary.ts';
 
 const HELP = `Usage: vlmbench run [config] [options]
@@ -13,6 +14,7 @@ summary.json, report.html). Default config: configs/quickstart.yaml (tiny genera
 Options:
   --resume <run-dir>   continue a run: finished samples are skipped, never redone or duplicated
   --force              resume even if the config, dataset or model files changed
+  --retry-errors       with --resume: run again the samples that ended in an error
   --limit <n>          at most n samples per suite
   --models <a,b>       only these model ids
   --suites <x,y>       only these suite ids
@@ -51,7 +53,7 @@ export default defineCommand({
     const { values, positionals } = parseCommandArgs(argv, {
       resume: { type: 'string' }, force: { type: 'boolean' }, limit: { type: 'string' },
       models: { type: 'string' }, suites: { type: 'string' }, out: { type: 'string' }, 'run-id': { type: 'string' },
-      shard: { type: 'string' }, 'no-report': { type: 'boolean' },
+      shard: { type: 'string' }, 'no-report': { type: 'boolean' }, 'retry-errors': { type: 'boolean' },
     });
     const configArg = configArgument(positionals, io, 'vlmbench run [config] [options]');
     const limit = values.limit === undefined ? undefined : Number(values.limit);
@@ -79,11 +81,12 @@ export default defineCommand({
     process.on('SIGINT', onSigint);
     try {
       const outcome = await runBenchmark({
-        configFile, overrides, resumeDir: values.resume && path.resolve(io.cwd, values.resume), force: values.force,
+        configFile, overrides, resumeDir: values.resume && path.resolve(io.cwd, values.resume), force: values.force, retryErrors: values['retry-errors'],
         env: io.env, events: progress, stop: stop.signal, abort: abort.signal, report: values['no-report'] ? false : undefined,
       });
       progress.finish();
       print(io.stdout, formatSummaryTable(outcome.summary));
+      if (outcome.errorKinds.length > 0) print(io.stdout, formatErrorKinds(outcome.errorKinds));
       print(io.stdout, `results: ${outcome.runDir}${outcome.reportPath ? `\nreport:  ${outcome.reportPath}` : ''}`);
       if (outcome.interrupted) {
         print(io.stderr, `interrupted; resume with: vlmbench run --resume ${outcome.runDir}`);

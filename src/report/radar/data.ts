@@ -191,3 +191,26 @@ export function buildRadarData(axes: readonly string[], series: readonly RadarSe
   }
   return { axes: axisRows, rings, points, labels, missing, scales };
 }
+
+export interface MergedSeries { series: RadarSeries[]; /** Legend name → the series it stands for (only merged ones). */ merged: Map<string, string[]> }
+
+/**
+ * Series with exactly the same value on every axis would be drawn on top of each other (only the last
+ * colour visible, a legend entry per copy): draw them once, as "4 models, identical" (two or three
+ * names are listed instead).
+ */
+export function mergeIdentical(series: readonly RadarSeries[], axes: readonly string[]): MergedSeries {
+  const groups = new Map<string, RadarSeries[]>();
+  for (const s of series) {
+    const key = `${s.kind}\u0000${axes.map((a) => (isNum(s.values[a]) ? String(s.values[a]) : '-')).join('\u0000')}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const merged = new Map<string, string[]>();
+  const out = [...groups.values()].map((g) => {
+    if (g.length === 1) return g[0]!;
+    const name = g.length <= 3 ? `${g.map((s) => s.name).join(', ')} (identical)` : `${g.length} models, identical`;
+    merged.set(name, g.map((s) => s.name));
+    return { ...g[0]!, name };
+  });
+  return { series: out, merged };
+}

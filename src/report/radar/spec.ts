@@ -34,7 +34,7 @@ export function radarSpecFromData(data: RadarData, input: RadarSpecInput): TopLe
   const color = {
     field: 'series', type: 'nominal',
     scale: { domain: names, range: names.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]!) },
-    legend: { title: null, orient: 'bottom', columns: Math.min(3, Math.max(1, names.length)), labelLimit: 260 },
+    legend: { title: null, orient: 'bottom', columns: Math.min(2, Math.max(1, names.length)), labelLimit: 260, labelFontSize: 12, symbolSize: 120 },
   } as const;
   // Other layers share the scale; only the line layer declares the legend (avoids merge conflicts).
   const noLegendColor = { field: 'series', type: 'nominal' } as const;

@@ -59,7 +59,7 @@ describe('isolated backend: Ctrl-C at a terminal', () => {
     child.stderr.on('data', (d) => { stderr += d; });
     const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const until = Date.now() + 30_000;
-    while (!/echo-suite/.test(stderr) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while (!/slow › echo\b/.test(stderr) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300)); // two requests in flight
     process.kill(-child.pid!, 'SIGINT');
     expect(await done, stderr).toBe(130);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync, cpSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync, cpSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,27 @@ describe('LLaVA-Bench loaders', () => {
     writeFileSync(path.join(dir, 'context.jsonl'), readFileSync(path.join(dir, 'context.jsonl'), 'utf8') + '{"image":"../../etc/passwd","caption":"x"}\n');
     const e = errs(await loadLlavaBench(dir, { layout: 'wild' }, ALL));
     expect(e.find((x) => x.id === 'wild-0')!.error.message).toMatch(/escapes the image folder/);
+  });
+
+  it('refuses an image that is a symlink out of the image folder, and names a non-UTF-8 line', async () => {
+    const dir = await freshCopy();
+    const q = path.join(dir, 'questions.jsonl');
+    const outside = path.join(mkdtempSync(path.join(tmpdir(), 'lbl-outside-')), 'secret.jpg');
+    writeFileSync(outside, 'not yours');
+    rmSync(path.join(dir, 'images', '001.jpg'));
+    symlinkSync(outside, path.join(dir, 'images', '001.jpg'));
+    // Line 3 gets a Latin-1 byte (0xE9) inside its question text.
+    const lines = readFileSync(q, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"text":"', '"text":"caf\u0000');
+    const bytes = Buffer.from(lines.join('\n'), 'utf8');
+    bytes[bytes.indexOf(0)] = 0xe9;
+    writeFileSync(q, bytes);
+    const e = errs(await loadLlavaBench(dir, { layout: 'wild' }, ALL));
+    const linked = e.filter((x) => /escapes the image folder/.test(x.error.message));
+    expect(linked.length).toBeGreaterThan(0);
+    const bad = e.find((x) => x.id === 'wild-line3');
+    expect(bad?.error).toMatchObject({ code: 'E_DATASET', file: q, line: 3 });
+    expect(bad?.error.message).toMatch(/line 3 is not valid UTF-8/);
   });
 
   it('a folder with neither layout is a dataset error naming the fix', async () => {

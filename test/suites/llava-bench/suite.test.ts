@@ -127,4 +127,14 @@ describe('LLaVA-Bench suites', () => {
     expect(sum.errors).toBe(1);
     expect(sum.notes!.join(' ')).toMatch(/No judge configured.*not LLaVA-Bench scores/);
   });
+
+  it('an empty dataset or shard with a judge configured says so, not "No judge configured"', async () => {
+    const dir = await ensureLlavaBenchSample(tmp());
+    const judge = { complete: async () => '5 5\nok' } as unknown as Parameters<typeof suiteCtx>[1];
+    const empty = suite('detail').aggregate([], suiteCtx(dir, judge));
+    expect(empty.notes!.join(' ')).toMatch(/^No samples \(empty dataset, filter or shard\)/);
+    expect(empty.notes!.join(' ')).not.toMatch(/No judge configured/);
+    const failed = suite('detail').aggregate([{ ...record('detail', 'x', '', { scores: {} }), output: undefined, error: { code: 'E_BACKEND' as const, message: 'boom', retryable: false } }], suiteCtx(dir, judge));
+    expect(failed.notes!.join(' ')).toMatch(/No answered sample to judge/);
+  });
 });

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureOcrSample } from '../../../src/fixtures/datasets/ocr.ts';
@@ -54,6 +54,39 @@ describe('ocr bad data: each problem is a per-sample error naming the file; the 
     writeFileSync(ann, JSON.stringify(root));
     const plain = await ocr.load(ctxFor(dir, opts({ format: 'textvqa', textvqaQuestions: 'plain' })));
     expect(errorsOf(plain).find((e) => e.error.field === 'data[0].answers')?.error.message).toMatch(/ten strings/);
+  });
+
+  it('TextVQA: an image symlinked out of the dataset is refused; a non-UTF-8 line fails that sample, naming file and line', async () => {
+    const dir = await copyOfSample();
+    const qfile = path.join(dir, 'llava_textvqa_val_v051_ocr.jsonl');
+    const lines = readFileSync(qfile, 'utf8').trim().split('\n');
+    const first = JSON.parse(lines[0]!) as { image: string };
+    const outside = path.join(tmp('ocr-outside-'), 'passwd');
+    writeFileSync(outside, 'root:x:0:0\n');
+    const linked = path.join(dir, 'train_images', first.image);
+    rmSync(linked);
+    symlinkSync(outside, linked);
+    // Line 6: a Latin-1 "é" (0xE9) in the question text, as a file saved in another encoding has.
+    const bytes = Buffer.from(`${lines.map((l, i) => (i === 5 ? l.replace('"text": "', '"text": "caf\u0001').replace('"text":"', '"text":"caf\u0001') : l)).join('\n')}\n`, 'utf8');
+    bytes[bytes.indexOf(1)] = 0xe9;
+    writeFileSync(qfile, bytes);
+    const loaded = await ocr.load(ctxFor(dir, opts({ format: 'textvqa' })));
+    const errs = errorsOf(loaded);
+    const escaped = errs.filter((e) => /escapes the dataset folder/.test(e.error.message));
+    expect(escaped.length).toBeGreaterThan(0);
+    expect(escaped[0]!.error).toMatchObject({ code: 'E_DATASET', file: qfile, field: 'image' });
+    const badLine = errs.find((e) => e.id === 'textvqa-line6');
+    expect(badLine?.error).toMatchObject({ code: 'E_DATASET', file: qfile, line: 6 });
+    expect(badLine?.error.message).toMatch(/line 6 is not valid UTF-8/);
+    // No sample carries a replacement character into a prompt.
+    for (const d of docs(loaded)) expect(JSON.stringify(d)).not.toContain('\uFFFD');
+    // A JSON document (not JSONL) with a bad byte: the file is refused, naming its line.
+    const ann = path.join(dir, 'TextVQA_0.5.1_val.json');
+    const annBytes = readFileSync(ann);
+    const at = annBytes.indexOf('"question"');
+    annBytes[at + 1] = 0xff;
+    writeFileSync(ann, annBytes);
+    await expect(ocr.load(ctxFor(dir, opts({ format: 'textvqa' })))).rejects.toMatchObject({ code: 'E_DATASET', file: ann, line: 1 });
   });
 
   it('OCRBench: wrong field types and unknown types; DocVQA: escaping path and missing answers', async () => {
