@@ -7,6 +7,7 @@ import { mmvetTotals } from '../../src/scoring/mmvet.ts';
 import { parsePope, popeMetrics } from '../../src/scoring/pope.ts';
 import { pyFormatFixed } from '../../src/scoring/pytext.ts';
 import { seedCorrect, seedTotals } from '../../src/scoring/seed.ts';
+import { gqaSubmission, mmvetSubmission, seedSubmission, vizwizSubmission, vqav2Submission } from '../../src/scoring/submissions.ts';
 import { gradeMmvet } from '../../suites/mm-vet/suite.ts';
 
 /**
@@ -111,5 +112,28 @@ describe('MM-Vet: mm-vet_evaluator.py grading and totals', () => {
     expect(Object.fromEntries(t.columns)).toEqual(want);
     expect(t.total).toEqual(nan(mv.capScores.total));
     expect(new Set(t.columns.map(([c]) => c))).toEqual(new Set((mv.columns as string[]).filter((c) => !['std', 'runs', 'total'].includes(c))));
+  });
+});
+
+describe('submission files: LLaVA converters, byte for byte', () => {
+  const sub = golden.submissions;
+  const texts = sub.texts as string[];
+  it('VQAv2 test-dev (EvalAI answers, "" for a question without an answer)', () => {
+    const ids = sub.vqav2.questionIds as number[];
+    expect(vqav2Submission(ids.map((id, i) => ({ questionId: String(id), text: texts[i] })))).toBe(sub.vqav2.upload);
+  });
+  it('VizWiz test', () => {
+    expect(vizwizSubmission((sub.vizwiz.images as string[]).map((image, i) => ({ questionId: image, image, text: texts[i] })))).toBe(sub.vizwiz.upload);
+  });
+  it('MM-Vet results file (indent 2)', () => {
+    expect(mmvetSubmission(texts.map((t, i) => ({ questionId: `v1_${i}`, text: t })))).toBe(sub.mmvet);
+  });
+  it('SEED-Bench upload lines and GQA predictions file', () => {
+    const up = golden.seed.uploadAnswers as { question_id: number; text: string }[];
+    const order = (golden.seed.annotation as { question_id: string }[]).map((q) => q.question_id);
+    const byId = new Map(up.map((a) => [String(a.question_id), a.text]));
+    expect(seedSubmission(order.map((id) => ({ questionId: id, text: byId.get(id) })))).toBe(golden.seed.upload);
+    const g = golden.gqa.answers as { question_id: string; text: string }[];
+    expect(JSON.parse(gqaSubmission(g.map((a) => ({ questionId: a.question_id, text: a.text }))))).toEqual(golden.gqa.predictionsFile);
   });
 });
