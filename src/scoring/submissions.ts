@@ -1,5 +1,6 @@
 import { normalizeEvalAI } from './evalai.ts';
 import { gqaPrediction } from './gqa.ts';
+import { xlsxSheet, type Cell } from './xlsx.ts';
 
 /**
  * Upload files for the benchmarks whose test splits are scored by a server, byte for byte as LLaVA's
@@ -69,4 +70,29 @@ export function seedSubmission(answers: readonly RunAnswer[]): string {
 /** convert_mmvet_for_eval.py: {"v1_<n>": text} with indent=2, the MM-Vet evaluator's result file. */
 export function mmvetSubmission(answers: readonly RunAnswer[]): string {
   return pyJson(Object.fromEntries(answers.map((a) => [String(a.questionId), a.text ?? ''])), 2);
+}
+
+/** Columns convert_mmbench_for_submission.py drops from the TSV before inserting "prediction" at position 6. */
+const MMBENCH_DROPPED = new Set(['hint', 'category', 'source', 'image', 'comment', 'l2-category']);
+
+/**
+ * convert_mmbench_for_submission.py: the annotation TSV without hint/category/source/image/comment/
+ * l2-category, a "prediction" column inserted at position 6 (the model's raw text by index; empty where
+ * there is none), written as .xlsx. Cells read as numbers by pandas (a column of integers or decimals)
+ * stay numbers; pandas' NA strings are empty cells.
+ */
+export function mmbenchSubmission(header: readonly string[], rows: readonly Record<string, string>[], predictions: ReadonlyMap<number, string>, isNa: (v: string) => boolean): Buffer {
+  const kept = header.filter((h) => !MMBENCH_DROPPED.has(h));
+  const cols = [...kept.slice(0, 6), 'prediction', ...kept.slice(6)];
+  const numeric = new Set(kept.filter((h) => {
+    const vals = rows.map((r) => r[h] ?? '').filter((v) => !isNa(v));
+    return vals.length > 0 && vals.every((v) => /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v.trim()));
+  }));
+  const out = rows.map((r) => cols.map((h): Cell => {
+    if (h === 'prediction') return predictions.get(Number(r.index)) ?? null;
+    const v = r[h] ?? '';
+    if (isNa(v)) return null;
+    return numeric.has(h) ? Number(v) : v;
+  }));
+  return xlsxSheet(cols, out);
 }

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/run-config.ts';
  * then `vlmbench score <run> --submission <suite>` writes each upload file from the run's answers.
  */
 describe('submission files from a run', () => {
-  it('vqav2 test-dev, vizwiz test, seed-bench, mm-vet', async () => {
+  it('vqav2 test-dev, vizwiz test, seed-bench, mm-vet, mmbench (.xlsx)', async () => {
     const dir = tempDir('vlmbench-submission-');
     const config = path.join(dir, 'config.yaml');
     writeFileSync(config, `name: submission-e2e
@@ -25,6 +25,7 @@ suites:
   - { name: vizwiz, split: test, limit: 2, maxTokens: 4 }
   - { name: seed-bench, limit: 2, maxTokens: 2 }
   - { name: mm-vet, limit: 1, maxTokens: 4 }
+  - { name: mmbench, limit: 4, maxTokens: 2 }
 report: { enabled: false }
 `);
     const env = { VLMBENCH_FIXTURES_DIR: path.join(dir, 'fixtures') };
@@ -54,5 +55,18 @@ report: { enabled: false }
     const seed = (await sub('seed-bench')).trim().split('\n').map((l) => JSON.parse(l));
     expect(seed).toEqual([{ question_id: '100001', prediction: outputOf('seed-bench')[0] }, { question_id: '100002', prediction: outputOf('seed-bench')[1] }]);
     expect(JSON.parse(await sub('mm-vet'))).toEqual({ v1_0: outputOf('mm-vet')[0] });
+    // MMBench: the .xlsx copies the TSV rows (without hint/category/source/image/comment/l2-category) and adds predictions.
+    const xlsx = path.join(dir, 'mmbench.xlsx');
+    const tsv = path.join(dir, 'fixtures', 'mmbench', 'mmbench_dev_20230712.tsv');
+    const mb = await spawnCli(['score', runDir, '--submission', 'mmbench', '--annotation', tsv, '--out', xlsx], env).done;
+    expect(mb.code, mb.stderr).toBe(0);
+    const bytes = readFileSync(xlsx);
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    const sheet = bytes.toString('utf8');
+    expect(sheet).toContain('<c r="G1" t="inlineStr"><is><t xml:space="preserve">prediction</t>');
+    expect(mb.stderr).toMatch(/4 prediction\(s\) of tiny over 23 TSV row\(s\)/);
+    const noTsv = await spawnCli(['score', runDir, '--submission', 'mmbench', '--out', xlsx], env).done;
+    expect(noTsv.code).toBe(2);
+    expect(noTsv.stderr).toMatch(/needs --annotation/);
   }, 180_000);
 });

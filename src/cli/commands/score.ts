@@ -28,6 +28,7 @@ Options:
   --submission  with a run folder: write the file the benchmark's server or tool takes, from the run's
              answers (EvalAI for VQAv2/VizWiz test-dev, GQA eval.py, SEED leaderboard, MM-Vet evaluator)
   --model    with --submission: which model of the run (needed when it has several)
+  --annotation  with --submission mmbench: the TSV the run asked (its rows are copied into the .xlsx)
   --judge    with a run folder: re-judge its LLaVA-Bench samples with this judge config;
              with --metric mmvet: grade lines that have no "score" with the MM-Vet grader prompt
 
@@ -46,6 +47,7 @@ const OPTIONS = {
   mode: { type: 'string' },
   judge: { type: 'string' },
   submission: { type: 'string' },
+  annotation: { type: 'string' },
   model: { type: 'string' },
 } as const;
 
@@ -122,7 +124,8 @@ export const scoreCommand = defineCommand({
     if (values.metric === undefined) {
       if (positionals.length === 1 && values.submission) {
         const { writeSubmission } = await import('./score-submission.ts');
-        return writeSubmission(path.resolve(io.cwd, positionals[0]!), values.submission, values.model, values.out === undefined ? undefined : path.resolve(io.cwd, values.out), io);
+        return writeSubmission(path.resolve(io.cwd, positionals[0]!), values.submission, values.model, values.out === undefined ? undefined : path.resolve(io.cwd, values.out), io,
+          values.annotation === undefined ? undefined : path.resolve(io.cwd, values.annotation));
       }
       if (positionals.length === 1 && values.judge) return rescore(path.resolve(io.cwd, positionals[0]!), path.resolve(io.cwd, values.judge), io);
       if (positionals.length === 1) throw new UsageError('re-judging a run needs --judge <config>', { hint: 'or give --metric and --in to re-score a predictions file' });
