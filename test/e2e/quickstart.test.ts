@@ -41,5 +41,5 @@ describe('quickstart', () => {
     const twelve = ['VQAv2', 'GQA', 'VizWiz', 'SQA-IMG', 'TextVQA', 'POPE', 'MME', 'MMBench', 'MMBench-CN', 'SEED-Bench', 'LLaVA-Bench', 'MM-Vet'];
     expect(axes.slice(0, 12)).toEqual(twelve);
     expect(existsSync(path.join(fixtures, 'tiny-llama-f16.gguf'))).toBe(true);
-  }, 240_000);
+  }, 300_000);
 });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeEvalAI } from '../../src/scoring/evalai.ts';
-import { spawnCli } from '../helpers/cli.ts';
+import { runCliIn, spawnCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/run-config.ts';
 
 /**
@@ -21,10 +21,10 @@ models:
     family: llava-1.5
     backend: { type: llama-cpp, model: fixture:gguf/text, mmproj: fixture:gguf/mmproj-1.5, threads: 1, contextSize: 2048 }
 suites:
-  - { name: vqav2, split: test-dev2015, limit: 2, maxTokens: 4 }
-  - { name: vizwiz, split: test, limit: 2, maxTokens: 4 }
+  - { name: vqav2, split: test-dev2015, limit: 2, maxTokens: 2 }
+  - { name: vizwiz, split: test, limit: 2, maxTokens: 2 }
   - { name: seed-bench, limit: 2, maxTokens: 2 }
-  - { name: mm-vet, limit: 1, maxTokens: 4 }
+  - { name: mm-vet, limit: 1, maxTokens: 2 }
   - { name: mmbench, limit: 4, maxTokens: 2 }
 report: { enabled: false }
 `);
@@ -42,7 +42,7 @@ report: { enabled: false }
 
     const sub = async (suite: string) => {
       const out = path.join(dir, `${suite}.out`);
-      const r = await spawnCli(['score', runDir, '--submission', suite, '--out', out], env).done;
+      const r = await runCliIn(dir, ['score', runDir, '--submission', suite, '--out', out], env);
       expect(r.code, r.stderr).toBe(0);
       return readFileSync(out, 'utf8');
     };
@@ -58,14 +58,14 @@ report: { enabled: false }
     // MMBench: the .xlsx copies the TSV rows (without hint/category/source/image/comment/l2-category) and adds predictions.
     const xlsx = path.join(dir, 'mmbench.xlsx');
     const tsv = path.join(dir, 'fixtures', 'mmbench', 'mmbench_dev_20230712.tsv');
-    const mb = await spawnCli(['score', runDir, '--submission', 'mmbench', '--annotation', tsv, '--out', xlsx], env).done;
+    const mb = await runCliIn(dir, ['score', runDir, '--submission', 'mmbench', '--annotation', tsv, '--out', xlsx], env);
     expect(mb.code, mb.stderr).toBe(0);
     const bytes = readFileSync(xlsx);
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
     const sheet = bytes.toString('utf8');
     expect(sheet).toContain('<c r="G1" t="inlineStr"><is><t xml:space="preserve">prediction</t>');
     expect(mb.stderr).toMatch(/4 prediction\(s\) of tiny over 23 TSV row\(s\)/);
-    const noTsv = await spawnCli(['score', runDir, '--submission', 'mmbench', '--out', xlsx], env).done;
+    const noTsv = await runCliIn(dir, ['score', runDir, '--submission', 'mmbench', '--out', xlsx], env);
     expect(noTsv.code).toBe(2);
     expect(noTsv.stderr).toMatch(/needs --annotation/);
   }, 180_000);
