@@ -80,10 +80,12 @@ describe('quickstart report in Chromium at 1400×900', () => {
       expect(heads.slice(0, 4)).toEqual(['model', 'SQA-IMG', 'TextVQA', 'LLaVA-Bench']);
       await expect(page.locator('table.pivot tbody tr:not(.pub):not(.pub-head)').count()).resolves.toBe(4);
 
-      // every sample whose image exists on disk has a thumbnail (perf requests send generated images)
-      const quality = new Set(['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr']);
-      const imageRows = payload.rows.filter((r) => quality.has(payload.suites[r[1]]!));
-      expect(imageRows.length).toBeGreaterThan(0);
+      // records name the file the request sent, wherever the dataset keeps it (LLaVA-Bench: images/)
+      const records = readFileSync(path.join(runDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { suite: string; input?: { files?: string[] } });
+      expect(records.find((r) => r.suite === 'conversation')!.input!.files![0]).toMatch(/llava-bench[\\/]images[\\/]001\.jpg$/);
+      // every sample that sent an image has a thumbnail: dataset files, and the perf suites' generated images
+      const imageRows = payload.rows.filter((r) => /\n\[image: /.test(payload.strings[r[3]] ?? ''));
+      expect(new Set(imageRows.map((r) => payload.suites[r[1]]))).toEqual(new Set(['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'latency', 'throughput']));
       expect(imageRows.filter((r) => r[8] < 0).map((r) => `${payload.suites[r[1]]} ${payload.strings[r[2]]}`)).toEqual([]);
 
       // the sample browser, opened by its link: LLaVA-Bench rows show the judge's two scores and review
