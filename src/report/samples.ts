@@ -195,7 +195,10 @@ export async function buildSamplePayload(series: readonly ModelSeries[], opts: S
     const judge = judged(rec);
     const score = perf ? null : judge ? judge.score : headlineScore(rec, headline);
     const verdict: Verdict = rec.error ? 'error' : perf ? 'measured' : judge ? 'judged' : verdictOf(rec, score, binary, unitScale);
-    const scoreText = perf && !rec.error ? measured(rec) : judge?.text;
+    // What the answer extractor read (ScienceQA's letter, FAILED when none): why a long answer scored 0.
+    const extracted = (rec.meta as { extracted?: unknown } | undefined)?.extracted;
+    const scoreText = perf && !rec.error ? measured(rec) : judge?.text
+      ?? (typeof extracted === 'string' && score !== null ? `${Math.round(score * 1000) / 1000}\nread as: ${extracted}` : undefined);
     const img = imageOf(rec);
     const thumb = img ? thumbOf(`${dirs.join('\u0000')}\u0000${img}`) : -1;
     const question = rec.input?.text ?? rec.prompt;

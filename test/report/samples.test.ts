@@ -33,7 +33,7 @@ beforeAll(async () => {
       reference: { answer: 'The circle is red.', question: 'What colour?', captions: ['a red circle'] },
       scores: { rougeL_nojudge: 0, judge_ref: 7, judge_model: 8 }, meta: { review: { status: 'ok', tuple: [7, 8], content: '7 8\nBoth answers are right.' } } },
     { ...base, key: '2', suite: 'scienceqa', sampleId: '3', input: { text: 'How many?', images: ['3/image.png'] }, output: 'B',
-      reference: { answer: 1, letter: 'B', choices: ['2', '3', '5'] }, scores: { correct: 1 } },
+      reference: { answer: 1, letter: 'B', choices: ['2', '3', '5'] }, scores: { correct: 1 }, meta: { extracted: 'B', predIndex: 1 } },
     { ...base, key: '3', suite: 'ocr', sampleId: 'tv-1', input: { text: 'sign?', images: ['x.jpg'], files: [path.join(tmp, 'elsewhere', 'sent.jpg')] }, output: 'stop',
       reference: { answers: ['stop', 'stop', 'STOP', 'stop sign'] }, scores: { vqa_accuracy: 1 } },
     { ...base, key: '4', suite: 'ocr', sampleId: 'doc-1', input: { text: 'total?', images: ['pages/p1.png'] }, output: '12', reference: ['12'], scores: { anls: 1 } },
@@ -61,6 +61,11 @@ describe('sample browser data', () => {
     expect(r[6]).toBeCloseTo((100 * 8) / 7);
     expect(s(r[11])).toBe('judge: model 8 vs ref 7 → 114.3%\nrougeL_nojudge 0.00');
     expect(s(r[12])).toBe('7 8\nBoth answers are right.');
+  });
+
+  it('says what the answer extractor read', () => {
+    expect(s(rowOf('3')[11])).toBe('1\nread as: B');
+    expect(payload.verdicts[rowOf('3')[7]]).toBe('right');
   });
 
   it('shows references as text', () => {
