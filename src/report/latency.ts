@@ -168,7 +168,10 @@ export function throughputSpec(points: readonly ThroughputPoint[]): TopLevelSpec
   const tooltip = [{ field: 'series' }, { field: 'concurrency' }, { field: 'tokPerS', title: 'tok/s', format: '.1f' }, { field: 'reqPerS', title: 'req/s', format: '.2f' }, { field: 'status' }, { field: 'reason' }];
   const noLegend = { field: 'series', type: 'nominal', legend: null };
   return {
-    title: 'Output throughput vs concurrency', ...CHART_SIZE, config: { font: CHART_FONT, background: 'white' },
+    title: points.some((p) => !p.valid)
+      ? { text: 'Output throughput vs concurrency', subtitle: 'hollow point = marked invalid (reason in tooltip and table)', subtitleFontSize: 11 }
+      : 'Output throughput vs concurrency',
+    ...CHART_SIZE, config: { font: CHART_FONT, background: 'white' },
     data: { values },
     encoding: { x, y },
     // A layer whose filter keeps nothing makes vega log an empty-extent warning: add only layers with points.

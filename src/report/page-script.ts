@@ -13,7 +13,7 @@ export const PAGE_JS = `
     if (inner) inner.open = true;
     for (var p = el; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
   }
-  function fromHash() { openTo(decodeURIComponent(location.hash.slice(1))); }
+  function fromHash() { var h = location.hash.slice(1); try { h = decodeURIComponent(h); } catch (e) { /* keep it raw */ } openTo(h); }
   window.addEventListener('hashchange', fromHash);
   fromHash();
   document.documentElement.setAttribute('data-page-ready', '1');

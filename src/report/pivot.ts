@@ -112,8 +112,11 @@ export function buildPivot(series: readonly ModelSeries[], published: readonly P
       // the same scaling headlineValue applies: unitless fractions become percentages
       const k = !m || m.unit || c.kind === 'points' || typeof m.value !== 'number' || Math.abs(m.value) > 1 ? 1 : 100;
       const ci = one?.ci ? `95% CI ${one.ci}` : feeding.length > 1 ? `combined from ${feeding.map((r) => r.suite).join(', ')}` : 'no interval';
+      // Scores whose prompt the server rendered (its own template) are not the reference protocol: marked.
+      const served = feeding.find((r) => r.promptSource && r.promptSource !== 'client')?.promptSource;
+      const mark = served ? ` † ${served === 'server-template' ? 'server template' : 'raw prompt'}` : '';
       return {
-        value, text: fmtNumber(value, c.kind), title: `${fmtNumber(value, c.kind)} · ${ci} · n ${n}${errors ? ` · ${errors} of ${samples} samples errored` : ''}`,
+        value, text: `${fmtNumber(value, c.kind)}${served ? ' †' : ''}`, title: `${fmtNumber(value, c.kind)} · ${ci} · n ${n}${errors ? ` · ${errors} of ${samples} samples errored` : ''}${mark}`,
         flag: errors ? `${errors} err / ${samples}` : undefined,
         ...(m?.ci ? { ci: [m.ci[0] * k, m.ci[1] * k] as [number, number] } : {}),
       };

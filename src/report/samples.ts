@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SampleRecord } from '../core/record.ts';
 import type { ModelSeries } from './series.ts';
 import { isPerfSummary } from './series.ts';
-import { findBySuffix, makeThumbnails, resolveImage, type ThumbnailOptions } from './thumbnails.ts';
+import { findBySuffix, makeThumbnails, regenerateSynthetic, resolveImage, type ThumbnailOptions } from './thumbnails.ts';
 
 /** judged: LLaVA-Bench style (a judge's score against the reference's); measured: perf requests. */
 export const VERDICTS = ['right', 'wrong', 'partial', 'judged', 'measured', 'error', 'unscored'] as const;
@@ -133,7 +133,8 @@ export async function buildSamplePayload(series: readonly ModelSeries[], opts: S
   const pending: Array<{ rec: SampleRecord; si: number; binary: boolean; unitScale: boolean; perf: boolean; headline?: string; dirs: string[] }> = [];
   let omitted = 0;
   series.forEach((s, si) => {
-    const recs = s.run.samples.filter((r) => r.model === s.model);
+    // Perf load-point records are the suite's bookkeeping (one per load), not samples to browse.
+    const recs = s.run.samples.filter((r) => r.model === s.model && (r.meta as { kind?: unknown } | undefined)?.kind !== 'load-point');
     const bySuite = new Map<string, SampleRecord[]>();
     for (const r of recs) { const l = bySuite.get(r.suite); if (l) l.push(r); else bySuite.set(r.suite, [r]); }
     for (const [suite, list] of bySuite) {
@@ -156,6 +157,7 @@ export async function buildSamplePayload(series: readonly ModelSeries[], opts: S
 
   // Resolve each distinct image name once, then thumbnail each distinct file once.
   const fileOf = new Map<string, string | undefined>();
+  let syntheticBytes = new Map<string, Uint8Array>();
   let thumbs: Awaited<ReturnType<typeof makeThumbnails>> | undefined;
   if (opts.thumbnails !== false) {
     const wanted = new Map<string, { parts: string[]; rank: number }>();
@@ -175,10 +177,14 @@ export async function buildSamplePayload(series: readonly ModelSeries[], opts: S
       const found = await findBySuffix(missing.map(([, w]) => ({ name: w.parts[0]!, root: w.parts[1] })));
       for (const [k, w] of missing) fileOf.set(k, found.get(`${w.parts[1]}\u0000${w.parts[0]}`));
     }
+    // Perf requests' generated images exist only in memory: draw them again from their seeded names.
+    const synthetic = await regenerateSynthetic([...wanted].filter(([k]) => fileOf.get(k) === undefined).map(([, w]) => w.parts[0]!));
+    for (const [k, w] of wanted) if (fileOf.get(k) === undefined && synthetic.has(w.parts[0]!)) fileOf.set(k, w.parts[0]!);
+    syntheticBytes = synthetic;
     // Interleave suites (1st image of every suite, then the 2nd…) so the cap leaves every suite some thumbnails.
     const files = [...wanted].sort((a, b) => a[1].rank - b[1].rank)
       .map(([k]) => fileOf.get(k)).filter((f): f is string => f !== undefined);
-    thumbs = await makeThumbnails(files, opts.thumbnails);
+    thumbs = await makeThumbnails(files, opts.thumbnails, syntheticBytes);
   }
   const thumbOf = (key: string): number => {
     const f = fileOf.get(key);
@@ -189,7 +195,10 @@ export async function buildSamplePayload(series: readonly ModelSeries[], opts: S
     const judge = judged(rec);
     const score = perf ? null : judge ? judge.score : headlineScore(rec, headline);
     const verdict: Verdict = rec.error ? 'error' : perf ? 'measured' : judge ? 'judged' : verdictOf(rec, score, binary, unitScale);
-    const scoreText = perf && !rec.error ? measured(rec) : judge?.text;
+    // What the answer extractor read (ScienceQA's letter, FAILED when none): why a long answer scored 0.
+    const extracted = (rec.meta as { extracted?: unknown } | undefined)?.extracted;
+    const scoreText = perf && !rec.error ? measured(rec) : judge?.text
+      ?? (typeof extracted === 'string' && score !== null ? `${Math.round(score * 1000) / 1000}\nread as: ${extracted}` : undefined);
     const img = imageOf(rec);
     const thumb = img ? thumbOf(`${dirs.join('\u0000')}\u0000${img}`) : -1;
     const question = rec.input?.text ?? rec.prompt;

@@ -26,7 +26,9 @@ export interface Thumbnails {
   skipped: number;
 }
 
-type Job = { size: number; quality: number; files: string[] };
+/** A file path, or image bytes (the perf suites' generated images exist only in memory). */
+type Input = string | Uint8Array;
+type Job = { size: number; quality: number; files: Input[] };
 
 /**
  * Runs in a worker (plain CommonJS, so it needs no TypeScript loader): sharp's per-call setup costs
@@ -43,7 +45,8 @@ const job = workerData.job;
     while (next < job.files.length) {
       const i = next++;
       try {
-        const buf = await sharp(job.files[i], { failOn: 'none' })
+        const f = job.files[i];
+        const buf = await sharp(typeof f === 'string' ? f : Buffer.from(f), { failOn: 'none' })
           .resize(job.size, job.size, { fit: 'inside', withoutEnlargement: true })
           .flatten({ background: '#ffffff' }).jpeg({ quality: job.quality }).toBuffer();
         out[i] = buf.toString('base64');
@@ -63,7 +66,8 @@ async function encodeInProcess(job: Job): Promise<Array<string | null>> {
     while (next < job.files.length) {
       const i = next++;
       try {
-        const buf = await sharp(job.files[i]!, { failOn: 'none' })
+        const f = job.files[i]!;
+        const buf = await sharp(typeof f === 'string' ? f : Buffer.from(f), { failOn: 'none' })
           .resize(job.size, job.size, { fit: 'inside', withoutEnlargement: true })
           .flatten({ background: '#ffffff' }).jpeg({ quality: job.quality }).toBuffer();
         out[i] = buf.toString('base64');
@@ -90,24 +94,24 @@ async function encodeInWorker(job: Job): Promise<Array<string | null>> {
  * with sharp. The page embeds them as data, never as links to local files. Unreadable images, and
  * images past the count or byte cap, get no thumbnail.
  */
-export async function makeThumbnails(files: readonly string[], opts: ThumbnailOptions = {}): Promise<Thumbnails> {
+export async function makeThumbnails(files: readonly string[], opts: ThumbnailOptions = {}, bytes: ReadonlyMap<string, Uint8Array> = new Map()): Promise<Thumbnails> {
   const o = { ...DEFAULT_THUMBNAILS, ...opts };
   const unique = [...new Set(files)];
   const chosen = unique.slice(0, o.maxCount);
-  const job: Job = { size: o.size, quality: o.quality, files: chosen };
+  const job: Job = { size: o.size, quality: o.quality, files: chosen.map((f) => bytes.get(f) ?? f) };
   let encoded: Array<string | null> = [];
   if (chosen.length > 0) {
     // A worker that cannot start (restricted environments) must not cost the report its thumbnails.
     encoded = o.worker ? await encodeInWorker(job).catch(() => encodeInProcess(job)) : await encodeInProcess(job);
   }
   const result: Thumbnails = { uris: [], index: new Map(), skipped: unique.length - chosen.length };
-  let bytes = 0;
+  let total = 0;
   chosen.forEach((file, i) => {
     const b64 = encoded[i];
     if (!b64) return;
     const uri = `data:image/jpeg;base64,${b64}`;
-    if (bytes + uri.length > o.maxTotalBytes) { result.skipped++; return; }
-    bytes += uri.length;
+    if (total + uri.length > o.maxTotalBytes) { result.skipped++; return; }
+    total += uri.length;
     result.index.set(file, result.uris.length);
     result.uris.push(uri);
   });
@@ -172,4 +176,26 @@ export async function findBySuffix(wanted: ReadonlyArray<{ name: string; root?: 
     }
   }
   return found;
+}
+
+/** Name the perf suites give a generated image (src/perf/workload.ts syntheticImage). */
+const GENERATED = /^generated-(\d+)x(\d+)-(\d+)\.(jpg|png)$/;
+
+/**
+ * The perf suites send seeded synthetic images that never touch the disk; the same seed draws the same
+ * picture again, so their thumbnails are regenerated from the name (at most `max` distinct ones).
+ */
+export async function regenerateSynthetic(names: Iterable<string>, max = 16): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  const wanted = [...new Set(names)].filter((n) => GENERATED.test(path.basename(n))).slice(0, max);
+  if (wanted.length === 0) return out;
+  const { syntheticImage } = await import('../perf/workload.ts');
+  for (const name of wanted) {
+    const [, w, h, seed, ext] = GENERATED.exec(path.basename(name))!;
+    // Thumbnails only: draw at most 336 px on the long side (the noise pattern scales with the size anyway).
+    const k = Math.min(1, 336 / Math.max(Number(w), Number(h)));
+    const img = await syntheticImage(Math.max(1, Math.round(Number(w) * k)), Math.max(1, Math.round(Number(h) * k)), ext === 'png' ? 'png' : 'jpeg', Number(seed)).catch(() => undefined);
+    if (img) out.set(name, img.data);
+  }
+  return out;
 }

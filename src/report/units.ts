@@ -10,7 +10,8 @@ import { NON_PERCENT_AXES } from './radar/axes.ts';
 export type UnitKind = 'percent' | 'points' | 'ms' | 'rate' | 'count' | 'raw';
 
 export const UNIT_LEGEND = 'Accuracy-type scores are percentages with one decimal (fractions ×100); MME keeps its 0–2000 scale; ' +
-  'OCRBench is its points total; latency in ms, throughput in tok/s or req/s. Hover a cell for its 95% interval and n.';
+  'OCRBench is its points total; latency in ms, throughput in tok/s or req/s. Hover a cell for its 95% interval and n. ' +
+  '† = the server rendered the prompt with its own template (not comparable with published scores).';
 
 /** Kind of a metric from its declared unit, with the axis for MME-like scales. */
 export function unitKind(m: Pick<MetricValue, 'unit' | 'value'>, axis?: string): UnitKind {
