@@ -118,7 +118,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     async preflight() {
       if (!opts.probe) return;
       const servers = await Promise.all(transport.endpoints.map((ep) => probeEndpoint(ep, { api: opts.api, model: opts.model, headers, secrets, timeoutMs: opts.timeoutMs })));
-      const warnings = servers.flatMap((p) => probeWarnings(p, opts.model));
+      const warnings = servers.flatMap((p) => probeWarnings(p, opts.model, opts.api === 'openai' ? opts.server : undefined));
       for (const w of warnings) ctx.log(w);
       Object.assign(info, { servers, ...(warnings.length > 0 ? { warnings } : {}) });
     },

@@ -20,6 +20,8 @@ export interface ModelInfo {
   warnings?: string[];
   /** Remote backends: what each endpoint said when checked before the first sample. */
   servers?: ServerProbe[];
+  /** What the loaded backend can do (recorded in the manifest by the runner). */
+  capabilities?: BackendCapabilities;
 }
 
 /** An endpoint check before a remote model's first sample (recorded in the manifest). */
@@ -31,6 +33,8 @@ export interface ServerProbe {
   checkedAt: string;
   /** HTTP `Server` header (uvicorn, llama.cpp…). */
   serverHeader?: string;
+  /** Server kind recognised from the answer (vllm, llama-server, sglang, vlmbench, triton). */
+  kind?: string;
   /** Model ids the server lists, and `owned_by` of the configured one (vllm, llamacpp, vlmbench…). */
   models?: string[];
   ownedBy?: string;
