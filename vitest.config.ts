@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { nativeLogsShown, quietForks } from './test/quiet-forks-pool.ts';
 
 // vitest 5's reporter calls Map.groupBy (Node 21+) when it prints a failure; give Node 20 the
 // standard behaviour so failures are reported instead of crashing the reporter.
@@ -22,8 +23,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Native runtimes (llama.cpp, onnxruntime) and 2-core CI: keep workers few.
-    pool: 'forks',
+    // Native runtimes (llama.cpp, onnxruntime) and 2-core CI: keep workers few. Their native log
+    // lines go to test-artifacts/native-output.log (VLMBENCH_NATIVE_LOGS=1 shows them).
+    pool: nativeLogsShown ? 'forks' : quietForks,
     maxWorkers: 2,
   },
 });

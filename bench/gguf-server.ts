@@ -56,7 +56,7 @@ export async function startLlamaServer(bin: string, o: { model: string; mmproj: 
   const port = await freePort();
   const argv = ['-m', o.model, '--mmproj', o.mmproj, '-t', String(o.threads), '-tb', String(o.threads),
     '-c', String(o.contextSize), '-np', '1', '--temp', '0', '--host', '127.0.0.1', '--port', String(port)];
-  // The marker only matters for raw /completion prompts (serving.md §5); pinned so runs are reproducible.
+  // The marker only matters for raw /completion prompts (llama.cpp `tools/server/README.md`); pinned so runs are reproducible.
   const child = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LLAMA_MEDIA_MARKER: '<__media__>' } });
   let log = '';
   const keep = (d: Buffer): void => { log = (log + d.toString()).slice(-200_000); };
@@ -86,7 +86,7 @@ export async function startLlamaServer(bin: string, o: { model: string; mmproj: 
 /**
  * The bench models are random weights: a byte token 0x80–0xFF (ids 131–258 in the byte vocabulary,
  * src/fixtures/gguf/vocab.ts) can make invalid UTF-8, which llama-server answers with HTTP 500
- * (serving.md §5). Banning them changes nothing about the cost of a decode step.
+ * (llama.cpp `tools/server/README.md`). Banning them changes nothing about the cost of a decode step.
  */
 const BAN_HIGH_BYTES = Array.from({ length: 128 }, (_, i) => [3 + 128 + i, false]);
 

@@ -8,7 +8,7 @@
  *                         [--llama-server <path to the llama-server binary>]
  *
  * Goal: decode ≥ 0.9× native on the same file and threads. The @fugood CPU binary has no AVX
- * (runtimes.md §10) and misses by far; the llama-server route is the one backends/llama-cpp/README.md
+ * (see the measurements in backends/llama-cpp/README.md) and misses by far; the llama-server route is the one backends/llama-cpp/README.md
  * recommends for CPU throughput. llama-server renders the GGUF's own chat template, so it gets the
  * family's system text as a system message: both prompts come to the same token count.
  */

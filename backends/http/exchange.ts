@@ -28,8 +28,9 @@ function joinPath(ep: Endpoint, path: string): string {
   return `${ep.basePath}${path}`;
 }
 
-async function send(ctx: ExchangeContext, path: string, body: string, signal: AbortSignal,
-  consume: (res: Awaited<ReturnType<Endpoint['pool']['request']>>, clock: Clock, errCtx: HttpErrorContext) => Promise<void>): Promise<Clock> {
+async function send(ctx: ExchangeContext, path: string, body: string | Buffer, signal: AbortSignal,
+  consume: (res: Awaited<ReturnType<Endpoint['pool']['request']>>, clock: Clock, errCtx: HttpErrorContext) => Promise<void>,
+  headers: Record<string, string> = ctx.headers): Promise<Clock> {
   const ep = ctx.transport.acquire();
   const p = joinPath(ep, path);
   const errCtx: HttpErrorContext = { url: `${ep.url.replace(/\/+$/, '')}${path}`, secrets: ctx.secrets };
@@ -38,7 +39,7 @@ async function send(ctx: ExchangeContext, path: string, body: string, signal: Ab
   const clock: Clock = { t0: now(), startedAt: Date.now() };
   try {
     if (combined.aborted) throw combined.reason;
-    const res = await ep.pool.request({ path: p, method: 'POST', headers: ctx.headers, body, signal: combined });
+    const res = await ep.pool.request({ path: p, method: 'POST', headers, body, signal: combined });
     await consume(res, clock, errCtx);
     return clock;
   } catch (err) {
@@ -119,4 +120,25 @@ export async function postJson(ctx: ExchangeContext, path: string, body: string,
     }
   });
   return { ...clock, json, endMs, url };
+}
+
+/**
+ * POST a body with its own content headers (KServe v2 /infer with binary tensors) and read the whole
+ * answer as bytes; `headerLength` is the response's Inference-Header-Content-Length, when set.
+ */
+export async function postBytes(ctx: ExchangeContext, path: string, body: Buffer, contentHeaders: Record<string, string>, signal: AbortSignal): Promise<Clock & { bytes: Buffer; headerLength?: number; endMs: number; url: string }> {
+  let bytes = Buffer.alloc(0);
+  let headerLength: number | undefined;
+  let endMs = 0;
+  let url = '';
+  const headers = { ...ctx.headers, ...contentHeaders, accept: 'application/json' };
+  const clock = await send(ctx, path, body, signal, async (res, c, errCtx) => {
+    await failOnStatus(res, errCtx);
+    url = errCtx.url;
+    bytes = Buffer.from(await res.body.arrayBuffer());
+    endMs = now() - c.t0;
+    const h = res.headers['inference-header-content-length'];
+    if (h !== undefined) headerLength = Number(Array.isArray(h) ? h[0] : h);
+  }, headers);
+  return { ...clock, bytes, headerLength, endMs, url };
 }

@@ -5,16 +5,18 @@ import type { HttpOptions } from '../../src/config/backends.ts';
 import { imagesOf, type VlmRequest } from '../../src/core/request.ts';
 import type { GenerateOptions } from '../../src/core/backend.ts';
 import type { VlmOutput } from '../../src/core/response.ts';
-import { getFamily } from '../../src/families/index.ts';
-import { checkExtraBody, CONTINUOUS_USAGE, EXTRA_FIELDS } from './allowlist.ts';
+import { servability } from '../../src/config/servable.ts';
+import { checkExtraBody, CONTINUOUS_USAGE, EXTRA_FIELDS, VERSION_DEPENDENT } from './allowlist.ts';
 import { postJson, postSse, type ExchangeContext } from './exchange.ts';
 import { encodeImage } from './images.ts';
 import { applyChunk, checkStreamComplete, fromCompletion, newStreamState, toOpenAiBody } from './openai.ts';
 import { checkTokenLimit, finishOutput, responseLimits } from './output.ts';
-import { loadTokenCounter, type TokenCounter } from './tokens.ts';
 import { probeEndpoint, probeWarnings } from './probe.ts';
+import { openAiPromptSource, sentMessages } from './served.ts';
+import { loadTokenCounter, type TokenCounter } from './tokens.ts';
 import { createTransport, normalizeEndpoints } from './transport.ts';
-import { applyTritonEvent, fromTritonResponse, resolveTritonFields, toTritonBody, tritonPath } from './triton.ts';
+import { createTritonGenerate, tritonPromptSource, tritonSettings } from './triton-generate.ts';
+import { resolveTritonFields } from './triton.ts';
 
 export { createSseParser, type SseEvent, type SseParser } from './sse.ts';
 
@@ -29,6 +31,16 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   }
   const opts: HttpOptions = model.backend;
   checkExtraBody(opts);
+  // Triton settings resolve (and fail on a bad combination or field name) before any connection opens.
+  const triton = opts.api === 'triton' ? tritonSettings(model, opts) : undefined;
+  if (triton) resolveTritonFields(opts.tritonFields, undefined, triton.preset);
+  // Shown in the manifest and report beside the scores they may explain.
+  const warnings = [
+    ...servability(model).warnings,
+    ...(opts.api === 'openai' ? VERSION_DEPENDENT[opts.server] ?? [] : []).filter((k) => k in opts.extraBody)
+      .map((k) => `extraBody.${k} is accepted by some ${opts.server} versions only (HTTP 400 otherwise)`),
+  ];
+  for (const w of warnings) ctx.log(`warning: ${model.id}: ${w}`);
   const secrets: string[] = [];
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: opts.stream ? 'text/event-stream' : 'application/json' };
   if (opts.apiKeyEnv) {
@@ -41,19 +53,22 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     headers.authorization = `Bearer ${key}`;
     secrets.push(key);
   }
-  // The family renders Triton prompts (no server-side template there); resolving it now fails early.
-  const family = opts.api === 'triton' ? getFamily(model.family) : undefined;
-  const fields = resolveTritonFields(opts.tritonFields);
   const counter: TokenCounter | undefined = opts.tokenizer ? await loadTokenCounter(opts.tokenizer) : undefined;
   // `…/v1` endpoints are accepted for OpenAI servers: paths below are always appended from the root.
   const endpoints = normalizeEndpoints(opts.endpoints).map((e) =>
     (opts.api === 'openai' ? { ...e, url: e.url.replace(/\/v1\/?$/, '') } : e));
   const transport = await createTransport({ endpoints, maxConnections: opts.maxConnections, tls: opts.tls });
   const ex: ExchangeContext = { transport, headers, timeoutMs: opts.timeoutMs, secrets };
-  const cumulative = opts.extraBody.accumulate_tokens === true;
+  const generateTriton = opts.api === 'triton' ? createTritonGenerate(model, opts, ex, counter) : undefined;
+  const promptSource = triton ? tritonPromptSource(model, triton) : openAiPromptSource(model, opts);
+  // Timing requests stream when asked, except image requests to Triton as image_input (/infer only).
+  const timingStreams = opts.stream && triton?.imageTransport !== 'tensor';
   ctx.log(`http backend ${model.id}: ${opts.api} (${opts.server}) at ${endpoints.map((e) => e.url).join(', ')}`);
 
   async function generateOpenAi(req: VlmRequest, g: GenerateOptions): Promise<VlmOutput> {
+    // Always checked (VILA on trtllm-serve takes no system message); recorded when the server renders the prompt.
+    const messages = sentMessages(model, opts, req.messages);
+    const source = { ...promptSource, streamed: opts.stream, ...(promptSource.by === 'server-template' && { messages }) };
     const images = await Promise.all(imagesOf(req).map(encodeImage));
     const body = JSON.stringify(toOpenAiBody(req, images, {
       model: opts.model, stream: opts.stream, continuousUsage: CONTINUOUS_USAGE.has(opts.server),
@@ -67,35 +82,12 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
         checkTokenLimit(st, limit.tokens, errCtx.url);
       }, limit.bytes);
       checkStreamComplete(st, { url: r.url, secrets });
-      return finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens });
+      return { ...finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens }), promptSource: source };
     }
     const r = await postJson(ex, '/v1/chat/completions', body, g.signal, limit.bytes);
     const st = fromCompletion(r.json, r.endMs, { url: r.url, secrets });
     if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: st.chunkTokens[0]!, atMs: r.endMs });
-    return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true });
-  }
-
-  async function generateTriton(req: VlmRequest, g: GenerateOptions): Promise<VlmOutput> {
-    const { prompt, stop } = family!.renderPrompt(req.messages, { template: model.template });
-    const images = await Promise.all(imagesOf(req).map(encodeImage));
-    const params = { ...req.params, stop: [...new Set([...(req.params.stop ?? []), ...stop])] };
-    const body = JSON.stringify(toTritonBody(prompt, params, images, {
-      fields, stream: opts.stream, imageTransport: opts.imageTransport, extraBody: opts.extraBody,
-    }));
-    const path = tritonPath(opts.model, opts.stream);
-    const limit = responseLimits(req.params.maxTokens, opts.responseLimitFactor);
-    if (opts.stream) {
-      const st = newStreamState();
-      const r = await postSse(ex, path, body, g.signal, (e, at, errCtx) => {
-        applyTritonEvent(st, e, at, { fields, cumulative, prompt, errCtx, onToken: g.onToken });
-        checkTokenLimit(st, limit.tokens, errCtx.url);
-      }, limit.bytes);
-      return finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: prompt, prompt, maxTokens: req.params.maxTokens, stop: params.stop });
-    }
-    const r = await postJson(ex, path, body, g.signal, limit.bytes);
-    const st = fromTritonResponse(r.json, r.endMs, { fields, prompt, errCtx: { url: r.url, secrets } });
-    if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: 1, atMs: r.endMs });
-    return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: prompt, prompt, maxTokens: req.params.maxTokens, stop: params.stop, noStreamTimings: true });
+    return { ...finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true }), promptSource: source };
   }
 
   const info: ModelInfo = {
@@ -104,23 +96,28 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     backend: 'http',
     files: endpoints.map((e) => e.url),
     device: 'remote',
-    runtime: opts.api === 'triton' ? 'triton-generate' : `openai-chat:${opts.server}`,
+    runtime: opts.api === 'triton' ? `triton-${opts.tritonPreset}` : `openai-chat:${opts.server}`,
+    // Perf records take this (they describe timing requests).
+    promptSource: { ...promptSource, streamed: timingStreams },
+    ...(warnings.length > 0 && { warnings }),
   };
   return {
     info,
     capabilities: {
       images: true,
+      // The ensemble takes several images only when deployed with max_num_images > 1, and then wants an
+      // `<image>` per image in text_input (preprocessing `_process_multi_image_inputs`): not supported yet.
       multiImage: opts.api === 'openai',
-      streaming: opts.stream,
+      streaming: timingStreams,
       parallelSequences: opts.maxConnections * endpoints.length,
     },
-    generate: (req, g) => (opts.api === 'triton' ? generateTriton(req, g) : generateOpenAi(req, g)),
+    generate: (req, g) => (generateTriton ? generateTriton(req, g) : generateOpenAi(req, g)),
     async preflight() {
       if (!opts.probe) return;
       const servers = await Promise.all(transport.endpoints.map((ep) => probeEndpoint(ep, { api: opts.api, model: opts.model, headers, secrets, timeoutMs: opts.timeoutMs })));
-      const warnings = servers.flatMap((p) => probeWarnings(p, opts.model, opts.api === 'openai' ? opts.server : undefined));
-      for (const w of warnings) ctx.log(w);
-      Object.assign(info, { servers, ...(warnings.length > 0 ? { warnings } : {}) });
+      const probed = servers.flatMap((p) => probeWarnings(p, opts.model, opts.api === 'openai' ? opts.server : undefined));
+      for (const w of probed) ctx.log(w);
+      Object.assign(info, { servers, ...(warnings.length + probed.length > 0 ? { warnings: [...warnings, ...probed] } : {}) });
     },
     close: () => transport.close(),
   };

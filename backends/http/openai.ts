@@ -36,7 +36,7 @@ export function toOpenAiBody(req: VlmRequest, images: EncodedImage[], opts: {
   const body: Record<string, unknown> = {
     model: opts.model,
     messages: toOpenAiMessages(req.messages, images),
-    // max_tokens, not max_completion_tokens: all the servers accept it (serving.md §4).
+    // max_tokens, not max_completion_tokens: all the servers accept it (vLLM, SGLang, llama-server and trtllm-serve all read `max_tokens`).
     max_tokens: p.maxTokens,
     temperature: p.temperature,
   };

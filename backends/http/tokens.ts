@@ -4,7 +4,7 @@ import { ConfigError } from '../../src/core/errors.ts';
 
 /**
  * Token counting for servers that report no usage (Triton, or OpenAI servers without
- * include_usage): the model's own tokenizer.json, special tokens not added (serving.md §8).
+ * include_usage): the model's own tokenizer.json, special tokens not added (vLLM `benchmark_serving.py` tokenizer fallback).
  */
 export interface TokenCounter {
   count(text: string): number;

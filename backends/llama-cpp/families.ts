@@ -11,5 +11,5 @@ export function isLlamaCppFamily(family: string): family is LlamaCppFamily {
   return (LLAMA_CPP_FAMILIES as readonly string[]).includes(family);
 }
 
-/** The marker libmtmd replaces with image embeddings (models.md §3). */
+/** The marker libmtmd replaces with image embeddings (llama.cpp `tools/mtmd/mtmd.h` `mtmd_default_marker`). */
 export const LLAMA_CPP_MEDIA_MARKER = '<__media__>';

@@ -5,7 +5,7 @@ import { kvArray, kvBool, kvNumber, kvString, readGgufInfo, type GgufInfo } from
 /**
  * Check GGUF files before llama.cpp sees them. The keys and tensors checked here are the ones whose
  * absence aborts (GGML_ASSERT, exit 134) or segfaults (exit 139) llama.cpp / libmtmd instead of giving a
- * clean error (runtimes.md §9.2, §9.3), plus the mmproj↔model embedding-size match; a native crash
+ * clean error (llama.cpp `tools/mtmd/clip.cpp` `clip_model_loader`), plus the mmproj↔model embedding-size match; a native crash
  * would take the whole process down, so they must be caught here.
  */
 

@@ -36,7 +36,7 @@ export function createDecoderRunner(ort: Ort, session: InferenceSession, sig: De
   return {
     signature: sig,
     emptyCache() {
-      // Zero-length past tensors shaped from the graph, as transformers.js does (runtimes.md §2.2).
+      // Zero-length past tensors shaped from the graph, as transformers.js does (transformers.js `src/models.js` `getPastKeyValues`).
       const past: Record<string, Tensor> = {};
       for (const n of kvNames) past[`past_key_values.${n}`] = new ort.Tensor(sig.kvType, emptyData(), [1, sig.kvHeads, 0, sig.headDim]);
       return { past, length: 0 };

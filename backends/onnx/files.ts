@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelFileError } from '../../src/core/errors.ts';
 
-/** The graphs of a transformers.js / Optimum image-text-to-text export (reference/runtimes.md §2.2). */
+/** The graphs of a transformers.js / Optimum image-text-to-text export (transformers.js `src/models.js` session config for image-text-to-text). */
 export const GRAPHS = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'] as const;
 export type GraphName = (typeof GRAPHS)[number];
 

@@ -18,7 +18,7 @@ export interface PromptIds {
 }
 
 /**
- * Tokenise a rendered prompt in one of the two placeholder conventions (models.md §3):
+ * Tokenise a rendered prompt in one of the two placeholder conventions (LLaVA `llava/mm_utils.py` `tokenizer_image_token`; llava-hf processors):
  * - repeat (HF processor): `<image>` is a vocab token, expanded to one copy per image feature;
  * - splice (LLaVA / TinyLLaVA / VILA `tokenizer_image_token`): text chunks around `<image>` are
  *   tokenised separately (BOS only on the first) with −200 between them.

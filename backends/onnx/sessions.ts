@@ -78,7 +78,7 @@ function openAllCpu(files: ModelFiles, threads: number): Promise<Record<GraphNam
 
 /**
  * Open the three graphs on the requested provider. `cuda` never falls back silently (ORT would not
- * either: runtimes.md §1.3); `auto` tries CUDA, then CPU, and records why in `warnings`.
+ * either: onnxruntime-node's npm package ships the CPU provider only); `auto` tries CUDA, then CPU, and records why in `warnings`.
  */
 export async function openSessions(files: ModelFiles, opts: SessionOptions): Promise<SessionSet> {
   if (opts.provider === 'cpu') return { sessions: await openAllCpu(files, opts.threads), device: 'cpu', warnings: [] };

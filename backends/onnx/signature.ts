@@ -2,7 +2,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { ModelFileError } from '../../src/core/errors.ts';
 import type { GraphName, ModelFiles } from './files.ts';
 
-/** What the decoder graph declares, read from session.inputMetadata (runtimes.md §1.5). */
+/** What the decoder graph declares, read from session.inputMetadata (onnxruntime-node `InferenceSession.inputMetadata`). */
 export interface DecoderSignature {
   layers: number;
   kvHeads: number;

@@ -15,6 +15,13 @@ It re-creates the reference pipelines of the upstream code without torch/transfo
 Input images are a formula both this script and the test compute (integer arithmetic only), so no
 input image is committed. Output: test/image/golden/preprocess.json with every 97th value of each
 normalised CHW tile (int16, value x 1e4, base64) plus per-channel means over the whole tile.
+
+Decoding (test/image/decode.test.ts): small encoded files in the layouts the datasets contain, written
+by PIL to test/image/golden/decode/, and every pixel of `Image.open(f).convert('RGB')` (the upstream
+loaders' call) in test/image/golden/decode.json: a CMYK JPEG (Pillow's plain cmyk2rgb, no profile),
+a palette PNG with a transparent index, LA and RGBA PNGs (alpha dropped, colour underneath kept),
+16-bit greyscale (mode I: clipped) and 16-bit RGB PNGs, and a JPEG with EXIF orientation 6 (not
+rotated; the `exif_transpose` result is recorded for the exifRotate option).
 """
 import base64
 import json
@@ -131,7 +138,58 @@ def encode(tile):
     }
 
 
+DECODE_DIR = os.path.join(os.path.dirname(OUT), 'decode')
+DECODE_OUT = os.path.join(os.path.dirname(OUT), 'decode.json')
+
+
+def decode_pattern(w, h, channels, mod=256, mul=1):
+    y, x = np.mgrid[0:h, 0:w]
+    return np.stack([((x * 37 + y * 11 + k * 53) * mul) % mod for k in range(channels)], -1)
+
+
+def write_png_rgb16(path, a):
+    """PIL has no 16-bit RGB mode to save from, so the PNG is written by hand (one IDAT, filter 0)."""
+    import struct
+    import zlib
+    h, w, _ = a.shape
+    raw = b''.join(b'\x00' + a[y].astype('>u2').tobytes() for y in range(h))
+    chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 16, 2, 0, 0, 0))
+                + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+
+
+def decode_cases():
+    from PIL import ImageOps
+    os.makedirs(DECODE_DIR, exist_ok=True)
+    w, h = 23, 17
+    path = lambda name: os.path.join(DECODE_DIR, name)
+    Image.fromarray(decode_pattern(w, h, 4).astype(np.uint8), 'CMYK').save(path('cmyk.jpg'), quality=95)
+    pal = Image.fromarray((decode_pattern(w, h, 1)[..., 0] % 16).astype(np.uint8), 'L').convert('P')
+    pal.putpalette([v for i in range(256) for v in ((i * 67) % 256, (i * 131) % 256, (i * 199) % 256)])
+    pal.save(path('palette.png'), transparency=3)
+    Image.fromarray(decode_pattern(w, h, 2).astype(np.uint8), 'LA').save(path('la.png'))
+    Image.fromarray(decode_pattern(w, h, 4).astype(np.uint8), 'RGBA').save(path('rgba.png'))
+    Image.fromarray(decode_pattern(w, h, 1, 65536, 97)[..., 0].astype(np.uint16), 'I;16').save(path('gray16.png'))
+    write_png_rgb16(path('rgb16.png'), decode_pattern(w, h, 3, 65536, 211))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 CW to display
+    Image.fromarray(decode_pattern(w, h, 3).astype(np.uint8), 'RGB').save(path('exif6.jpg'), quality=95, exif=exif.tobytes())
+    cases = []
+    for name, rotate in [('cmyk.jpg', False), ('palette.png', False), ('la.png', False), ('rgba.png', False),
+                         ('gray16.png', False), ('rgb16.png', False), ('exif6.jpg', False), ('exif6.jpg', True)]:
+        im = Image.open(path(name))
+        mode = im.mode
+        if rotate:
+            im = ImageOps.exif_transpose(im)
+        rgb = np.asarray(im.convert('RGB'))
+        cases.append({'file': name, 'mode': mode, 'exifRotate': rotate, 'width': int(rgb.shape[1]), 'height': int(rgb.shape[0]),
+                      'rgb': base64.b64encode(rgb.astype(np.uint8).tobytes()).decode('ascii')})
+    return cases
+
+
 def main():
+    write_decode_golden()
     wide, tall = (517, 311), (203, 347)
     cases = []
     img = pattern(*wide)
@@ -163,6 +221,16 @@ def main():
         json.dump(doc, f, indent=1)
         f.write('\n')
     print(f'wrote {os.path.normpath(OUT)} ({os.path.getsize(OUT)} bytes, {sum(len(c["tiles"]) for c in cases)} tiles)')
+
+
+def write_decode_golden():
+    import PIL
+    doc = {'generator': 'scripts/golden/preprocess.py', 'pil': PIL.__version__, 'call': "Image.open(f).convert('RGB')",
+           'cases': decode_cases()}
+    with open(DECODE_OUT, 'w') as f:
+        json.dump(doc, f, indent=1)
+        f.write('\n')
+    print(f'wrote {os.path.normpath(DECODE_OUT)} ({len(doc["cases"])} cases) and {os.path.normpath(DECODE_DIR)}/')
 
 
 if __name__ == '__main__':

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { REPO_ROOT } from '../fixtures/paths.ts';
 
 /** Streams and environment a command may use; tests pass their own. */
@@ -29,11 +30,21 @@ export function defineCommand(cmd: Command): Command {
   return cmd;
 }
 
-/** parseArgs with strict checking; unknown flags become a UsageError naming the flag. */
+/** parseArgs with strict checking; an unknown flag becomes a UsageError naming it and the closest known one. */
 export function parseCommandArgs<O extends CommandOptions>(argv: string[], options: O, allowPositionals = true) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // Node's message: "Unknown option '--limt'. To specify a positional argument …"
+      const flag = /'(-{1,2}[^']+)'/.exec((err as Error).message)?.[1];
+      if (flag) {
+        const known = [...Object.keys(options), 'help', 'verbose'];
+        const name = flag.replace(/^-+/, '').split('=')[0]!;
+        throw new UsageError(`unknown option ${flag}${didYouMean(name, known, (n) => `--${n}`)}`, { cause: err, hint: 'see --help' });
+      }
+    }
     throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err, hint: 'see --help' });
   }
 }

@@ -1,4 +1,5 @@
 import { formatError, isUserInputError, UsageError } from '../core/errors.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { COMMANDS } from './commands/index.ts';
 import { commandRows, print, wantsHelp, type CliIO, type Command } from './command.ts';
 
@@ -54,7 +55,7 @@ export async function main(argv: string[], io: Partial<CliIO> = {}): Promise<num
   }
   const { cmd, rest } = findCommand(COMMANDS, args);
   try {
-    if (!cmd) throw new UsageError(`unknown command '${args[0]}'`, { hint: "run 'vlmbench --help' for the list" });
+    if (!cmd) throw new UsageError(`unknown command '${args[0]}'${didYouMean(args[0]!, COMMANDS.map((c) => c.name))}`, { hint: "run 'vlmbench --help' for the list" });
     if (wantsHelp(rest) || (cmd.subcommands && rest.length === 0)) {
       print(ctx.stdout, cmd.help);
       return 0;

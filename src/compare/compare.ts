@@ -1,14 +1,20 @@
 /**
- * Side-by-side comparison of runs (scoring.md §9.4–9.6): summary deltas for every metric, a paired test
- * per benchmark on the headline per-sample scores (exact McNemar for right/wrong items, paired bootstrap
- * for graded ones), Holm's adjustment across benchmarks, and the samples that flipped.
+ * Side-by-side comparison of runs: summary deltas for every metric, and per benchmark the test its suite
+ * declares for the headline (HeadlinePairing: exact McNemar for right/wrong items, paired bootstrap of a
+ * mean or a ratio of means for graded ones, distributions for latency/throughput on matching hardware),
+ * Holm's adjustment across benchmarks, and the samples that flipped.
  */
 import type { MetricValue, SampleRecord } from '../core/record.ts';
 import type { LoadedRun } from '../results/files.ts';
-import { holm, mcnemarExact, mcnemarRegression, mean, pairedBootstrap } from '../scoring/stats.ts';
-import { pairModels, pairSuites, type ModelPair, type PairedSuite } from './pair.ts';
+import { holm } from '../scoring/stats.ts';
+import { declarationFor, pairDeclared, pairModels, recordsBySuite, sameHardware, type ModelPair, type PairedItem, type PairedSuite, type SuitePairings } from './pair.ts';
+import { runDeclaredTest, type PairedResult } from './tests.ts';
+
+export type { PairedResult } from './tests.ts';
 
 export interface CompareOptions {
+  /** Each suite's pairing declarations (from the suite registry); a suite missing here is not tested. */
+  pairings?: SuitePairings;
   /** Paired bootstrap resamples (default 2000) and seed (default 0); recorded in the result. */
   iterations?: number;
   seed?: number;
@@ -28,28 +34,6 @@ export interface Flip {
   currentOutput?: string;
   reference?: string;
 }
-
-export type PairedTest = 'mcnemar' | 'paired-bootstrap' | 'none';
-
-export interface PairedResult {
-  test: PairedTest;
-  n: number;
-  baselineMean: number | null;
-  currentMean: number | null;
-  /** mean(current) − mean(baseline) over paired items, in per-sample score units. */
-  delta: number | null;
-  /** 95% interval of delta (paired bootstrap; for McNemar a bootstrap of the same pairs too). */
-  ci?: [number, number];
-  /** McNemar discordant counts: b = baseline right/current wrong, c = baseline wrong/current right. */
-  b?: number;
-  c?: number;
-  /** Two-sided p, one-sided regression p, and both Holm-adjusted across the comparison's benchmarks. */
-  p: number | null;
-  pRegression: number | null;
-  pHolm: number | null;
-  pRegressionHolm: number | null;
-}
-
 export interface MetricDelta {
   key: string;
   baseline?: MetricValue;
@@ -64,10 +48,15 @@ export interface SuiteComparison {
   suite: string;
   baselineModel: string;
   currentModel: string;
+  /** Summary metric the test reproduces (the headline). */
   metric?: string;
   binary: boolean;
-  /** Every paired score lies in [0, 1]: deltas read as percentage points. */
+  /** Every paired score lies in [0, 1]. */
   unitScale: boolean;
+  /** Summary value per unit of the per-sample statistic (100 for 0/1 items reported in %, n for a count). */
+  scale: number;
+  /** The headline's unit (summary.json), or the per-sample unit for distributions. */
+  unit?: string;
   metrics: MetricDelta[];
   paired: PairedResult;
   verdict: Verdict;
@@ -77,7 +66,7 @@ export interface SuiteComparison {
   /** Totals before maxFlips truncation. */
   worseCount: number;
   betterCount: number;
-  pairing: Omit<PairedSuite, 'items' | 'suite' | 'metric' | 'binary'>;
+  pairing: Omit<PairedSuite, 'items' | 'suite' | 'metric' | 'binary' | 'baselineValues' | 'currentValues'>;
 }
 
 export interface RunComparison {
@@ -92,33 +81,13 @@ export interface RunComparison {
 
 const text = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
 
-function flipOf(i: PairedSuite['items'][number]): Flip {
+function flipOf(i: PairedItem): Flip {
   const rec: SampleRecord = i.currentRecord;
   return {
     sampleId: i.sampleId, repeat: i.repeat, baseline: i.baseline, current: i.current,
     question: rec.input?.text ?? rec.prompt, baselineOutput: i.baselineRecord.output, currentOutput: rec.output,
     reference: text(rec.reference ?? i.baselineRecord.reference),
   };
-}
-
-/** McNemar or paired bootstrap on one paired suite (before Holm). */
-export function pairedTest(ps: PairedSuite, opts: { iterations: number; seed: number }): PairedResult {
-  const n = ps.items.length;
-  const base = ps.items.map((i) => i.baseline);
-  const cur = ps.items.map((i) => i.current);
-  const none: PairedResult = { test: 'none', n, baselineMean: null, currentMean: null, delta: null, p: null, pRegression: null, pHolm: null, pRegressionHolm: null };
-  if (n === 0) return none;
-  const boot = pairedBootstrap(base, cur, { iterations: opts.iterations, seed: opts.seed });
-  const common = { n, baselineMean: mean(base), currentMean: mean(cur), delta: boot.delta, ci: boot.ci, pHolm: null, pRegressionHolm: null };
-  if (ps.binary) {
-    let b = 0; let c = 0;
-    for (const i of ps.items) { if (i.baseline === 1 && i.current === 0) b++; else if (i.baseline === 0 && i.current === 1) c++; }
-    return { ...common, test: 'mcnemar', b, c, p: mcnemarExact(b, c), pRegression: mcnemarRegression(b, c) };
-  }
-  // Two-sided p: both tails. Swapping the sides with the same seed replays the same resamples, giving
-  // (1 + #{Δ* ≤ 0}) / (B + 1) exactly (ties at 0 count in both tails, so identical runs give p = 1).
-  const improve = pairedBootstrap(cur, base, { iterations: opts.iterations, seed: opts.seed }).p;
-  return { ...common, test: 'paired-bootstrap', p: Math.min(1, 2 * Math.min(boot.p, improve)), pRegression: boot.p };
 }
 
 function metricDeltas(pair: ModelPair, suite: string): MetricDelta[] {
@@ -134,53 +103,78 @@ function metricDeltas(pair: ModelPair, suite: string): MetricDelta[] {
   }).sort((x, y) => Number(y.headline) - Number(x.headline));
 }
 
-function emptyPairing(suite: string): PairedSuite {
-  return { suite, metric: '', binary: false, items: [], baselineOnly: 0, currentOnly: 0, unscored: 0, baselineErrors: 0, currentErrors: 0 };
+function emptyPairing(suite: string, note: string): PairedSuite {
+  return { suite, metric: '', mode: 'none', binary: false, items: [], baselineValues: [], currentValues: [], baselineOnly: 0, currentOnly: 0, unscored: 0, baselineErrors: 0, currentErrors: 0, note };
+}
+
+/**
+ * How summary.json reports the statistic the test works on: value / statistic when both are known and
+ * non-zero (×100 for accuracies in %, ×n for OCRBench's point total), rounded to 6 significant digits.
+ */
+export function summaryScale(summaryValue: number | null | undefined, statistic: number | null): number | undefined {
+  if (typeof summaryValue !== 'number' || statistic === null || !Number.isFinite(summaryValue) || statistic === 0 || summaryValue === 0) return undefined;
+  const k = summaryValue / statistic;
+  return Number.isFinite(k) && k > 0 ? Number(k.toPrecision(6)) : undefined;
+}
+
+/** Compare one benchmark of one model pair on the declaration for its headline. */
+function compareSuite(pair: ModelPair, suite: string, bRecs: SampleRecord[], cRecs: SampleRecord[], opts: Required<Omit<CompareOptions, 'pairings'>> & { pairings?: SuitePairings }): SuiteComparison {
+  const metrics = metricDeltas(pair, suite);
+  const head = metrics.find((m) => m.headline);
+  const decl = declarationFor(opts.pairings, suite, head?.key);
+  const ps = decl
+    ? pairDeclared(suite, decl, bRecs, cRecs, { sameHardware: sameHardware(pair.baseline.run.manifest, pair.current.run.manifest) })
+    : emptyPairing(suite, opts.pairings?.has(suite) ? `suite '${suite}' declares no pairing for '${head?.key ?? '?'}'` : `no pairing declaration for suite '${suite}' (not in the suite registry)`);
+  const better = decl?.better ?? head?.baseline?.better ?? head?.current?.better ?? 'higher';
+  const result = runDeclaredTest(ps, { iterations: opts.iterations, seed: opts.seed, better });
+  const sign = better === 'higher' ? 1 : -1;
+  const items = ps.mode === 'paired' ? ps.items : [];
+  const worse = items.filter((i) => sign * (i.current - i.baseline) < 0).sort((a, b) => sign * ((a.current - a.baseline) - (b.current - b.baseline)));
+  const better_ = items.filter((i) => sign * (i.current - i.baseline) > 0).sort((a, b) => sign * ((b.current - b.baseline) - (a.current - a.baseline)));
+  const unitScale = decl?.test !== 'distribution' && items.length > 0 && items.every((i) => i.baseline >= 0 && i.baseline <= 1 && i.current >= 0 && i.current <= 1);
+  const distribution = decl?.test === 'distribution';
+  const scale = distribution ? 1 : summaryScale(head?.baseline?.value, result.baselineMean) ?? summaryScale(head?.current?.value, result.currentMean) ?? (unitScale ? 100 : 1);
+  const unit = distribution ? (decl.scores[0]!.endsWith('_ms') ? 'ms' : undefined) : head?.baseline?.unit ?? head?.current?.unit;
+  const { items: _i, suite: _s, metric: _m, binary: _b, baselineValues: _bv, currentValues: _cv, ...pairing } = ps;
+  return {
+    suite, baselineModel: pair.baseline.model, currentModel: pair.current.model, metric: ps.metric || head?.key, binary: ps.binary,
+    unitScale, scale, ...(unit ? { unit } : {}),
+    metrics, paired: result, verdict: 'untested',
+    worse: worse.slice(0, opts.maxFlips).map(flipOf), better: better_.slice(0, opts.maxFlips).map(flipOf),
+    worseCount: worse.length, betterCount: better_.length, pairing,
+  };
 }
 
 export function compareRuns(baseline: LoadedRun, current: LoadedRun, opts: CompareOptions = {}): RunComparison {
-  const iterations = opts.iterations ?? 2000;
-  const seed = opts.seed ?? 0;
-  const alpha = opts.alpha ?? 0.05;
-  const maxFlips = opts.maxFlips ?? 50;
+  const o = { iterations: opts.iterations ?? 2000, seed: opts.seed ?? 0, alpha: opts.alpha ?? 0.05, maxFlips: opts.maxFlips ?? 50, pairings: opts.pairings };
   const pairs = pairModels(baseline, current);
   const suites: SuiteComparison[] = [];
   for (const pair of pairs) {
-    const paired = new Map(pairSuites(pair).map((p) => [p.suite, p]));
-    // Benchmarks both sides summarised (performance suites included: they compare on summary metrics).
+    const b = recordsBySuite(pair.baseline);
+    const c = recordsBySuite(pair.current);
+    // Benchmarks both sides summarised (or sampled).
     const suitesOf = (rm: ModelPair['baseline']) => rm.run.summary.results.filter((r) => r.model === rm.model).map((r) => r.suite);
-    const currentSuites = new Set(suitesOf(pair.current));
-    const suiteIds = [...new Set(suitesOf(pair.baseline))].filter((s) => currentSuites.has(s) || paired.has(s));
-    for (const suite of suiteIds) {
-      const ps = paired.get(suite) ?? emptyPairing(suite);
-      const result = pairedTest(ps, { iterations, seed });
-      const items = ps.items;
-      const worse = items.filter((i) => i.current < i.baseline).sort((a, b) => (a.current - a.baseline) - (b.current - b.baseline));
-      const better = items.filter((i) => i.current > i.baseline).sort((a, b) => (b.current - b.baseline) - (a.current - a.baseline));
-      const { items: _i, suite: _s, metric: _m, binary: _b, ...pairing } = ps;
-      suites.push({
-        suite, baselineModel: pair.baseline.model, currentModel: pair.current.model, metric: ps.metric || undefined, binary: ps.binary,
-        unitScale: items.length > 0 && items.every((i) => i.baseline >= 0 && i.baseline <= 1 && i.current >= 0 && i.current <= 1),
-        metrics: metricDeltas(pair, suite), paired: result, verdict: 'untested',
-        worse: worse.slice(0, maxFlips).map(flipOf), better: better.slice(0, maxFlips).map(flipOf),
-        worseCount: worse.length, betterCount: better.length, pairing,
-      });
-    }
+    const currentSuites = new Set([...suitesOf(pair.current), ...c.keys()]);
+    const suiteIds = [...new Set([...suitesOf(pair.baseline), ...b.keys()])].filter((s) => currentSuites.has(s));
+    for (const suite of suiteIds) suites.push(compareSuite(pair, suite, b.get(suite) ?? [], c.get(suite) ?? [], o));
   }
-  // Holm across every tested benchmark of this comparison (§9.6).
-  const tested = suites.filter((s) => s.paired.p !== null);
-  const adj = holm(tested.map((s) => s.paired.p!));
-  const adjReg = holm(tested.map((s) => s.paired.pRegression!));
-  tested.forEach((s, i) => {
-    s.paired.pHolm = adj[i]!;
-    s.paired.pRegressionHolm = adjReg[i]!;
-    s.verdict = adj[i]! < alpha ? (s.paired.delta! < 0 ? 'worse' : 'better') : 'same';
-  });
+  // Holm across the tested benchmarks of each model pair (one family of hypotheses per model).
+  for (const pair of pairs) {
+    const tested = suites.filter((s) => s.paired.p !== null && s.baselineModel === pair.baseline.model && s.currentModel === pair.current.model);
+    const adj = holm(tested.map((s) => s.paired.p!));
+    const adjReg = holm(tested.map((s) => s.paired.pRegression!));
+    tested.forEach((s, i) => {
+      s.paired.pHolm = adj[i]!;
+      s.paired.pRegressionHolm = adjReg[i]!;
+      const worse = s.paired.better === 'higher' ? s.paired.delta! < 0 : s.paired.delta! > 0;
+      s.verdict = adj[i]! < o.alpha ? (worse ? 'worse' : 'better') : 'same';
+    });
+  }
   return {
     baseline: { runId: baseline.summary.runId, dir: baseline.dir },
     current: { runId: current.summary.runId, dir: current.dir },
     pairs: pairs.map((p) => ({ baseline: p.baseline.model, current: p.current.model })),
-    suites, iterations, seed, alpha,
+    suites, iterations: o.iterations, seed: o.seed, alpha: o.alpha,
   };
 }
 

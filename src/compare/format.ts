@@ -14,7 +14,7 @@ export function signed(v: number | null | undefined, digits?: number): string {
 
 export function pValue(p: number | null): string {
   if (p === null) return '—';
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
+  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
 }
 
 export function metricCell(m: MetricValue | undefined): string {
@@ -22,20 +22,27 @@ export function metricCell(m: MetricValue | undefined): string {
   return m.ci ? `${num(m.value)} [${num(m.ci[0])}, ${num(m.ci[1])}]` : num(m.value);
 }
 
-/** Paired delta in percentage points for 0–1 scores, raw units otherwise. */
+/** Paired delta in the headline's summary units (pp for accuracies in %, ms for latencies). */
 export function pairedDelta(s: SuiteComparison): string {
   const p = s.paired;
   if (p.delta === null) return '—';
-  const k = s.unitScale ? 100 : 1;
-  const unit = s.unitScale ? ' pp' : '';
+  const k = s.scale;
+  const unit = s.unit ? ` ${s.unit === '%' ? 'pp' : s.unit}` : '';
   const ci = p.ci ? ` [${signed(p.ci[0] * k, 1)}, ${signed(p.ci[1] * k, 1)}]` : '';
   return `${signed(p.delta * k, 1)}${unit}${ci}`;
 }
 
 export function testName(s: SuiteComparison): string {
-  if (s.paired.test === 'mcnemar') return `McNemar b=${s.paired.b} c=${s.paired.c}`;
-  if (s.paired.test === 'paired-bootstrap') return 'paired bootstrap';
-  return 'none (no paired scores)';
+  const p = s.paired;
+  const d = s.pairing.declaration;
+  if (p.test === 'none') return `none (${p.note ?? 'no paired scores'})`;
+  const cluster = d?.clusterBy ? `, by ${d.clusterBy}` : '';
+  if (p.mode === 'unpaired') return `UNPAIRED ${p.test === 'bootstrap-ratio' ? 'ratio' : 'mean'} bootstrap (${p.note ?? 'samples do not match'})`;
+  if (p.test === 'mcnemar') return `McNemar exact b=${p.b} c=${p.c}`;
+  if (p.test === 'bootstrap-mean') return `paired bootstrap (mean${cluster})`;
+  if (p.test === 'bootstrap-ratio') return `paired bootstrap (ratio ${d?.scores.join('/') ?? ''}${cluster})`;
+  const stat = d?.statistic === 'mean' || d?.statistic === undefined ? 'mean' : `p${Math.round(d.statistic * 100)}`;
+  return `distribution: ${stat} of ${d?.scores[0] ?? '?'} bootstrap, Mann-Whitney p=${pValue(p.pMannWhitney ?? null)}`;
 }
 
 export const VERDICT_MARK = { better: '▲ better', worse: '▼ worse', same: '= same', untested: '·' } as const;
@@ -55,6 +62,7 @@ export interface ComparisonRow {
   n: string;
   test: string;
   p: string;
+  p1: string;
   pHolm: string;
   flips: string;
   verdict: string;
@@ -62,7 +70,7 @@ export interface ComparisonRow {
 
 export const ROW_HEAD: Record<keyof ComparisonRow, string> = {
   suite: 'suite', models: 'model', metric: 'metric', baseline: 'baseline', current: 'current', delta: 'Δ',
-  paired: 'paired Δ [95% CI]', n: 'n', test: 'test', p: 'p', pHolm: 'p (Holm)', flips: 'flips −/+', verdict: 'verdict',
+  paired: 'paired Δ [95% CI]', n: 'n', test: 'test', p: 'p (2-sided)', p1: 'p (1-sided, worse)', pHolm: 'p (Holm)', flips: 'flips −/+', verdict: 'verdict',
 };
 
 /** One row per benchmark with its headline metric. */
@@ -72,8 +80,8 @@ export function comparisonRows(c: RunComparison): ComparisonRow[] {
     return {
       suite: s.suite, models: modelsCell(s), metric: head?.key ?? s.metric ?? '—',
       baseline: metricCell(head?.baseline), current: metricCell(head?.current), delta: signed(head?.delta),
-      paired: pairedDelta(s), n: String(s.paired.n), test: testName(s), p: pValue(s.paired.p), pHolm: pValue(s.paired.pHolm),
-      flips: s.paired.test === 'none' ? '—' : `${s.worseCount}/${s.betterCount}`, verdict: VERDICT_MARK[s.verdict],
+      paired: pairedDelta(s), n: String(s.paired.n), test: testName(s), p: pValue(s.paired.p), p1: pValue(s.paired.pRegression), pHolm: pValue(s.paired.pHolm),
+      flips: s.paired.mode !== 'paired' ? '—' : `${s.worseCount}/${s.betterCount}`, verdict: VERDICT_MARK[s.verdict],
     };
   });
 }
@@ -83,7 +91,8 @@ export function title(c: RunComparison): string {
 }
 
 export function footnote(c: RunComparison): string {
-  return `Paired on (suite, sample, repeat). McNemar exact (two-sided) for right/wrong items, paired bootstrap ` +
-    `(${c.iterations} resamples, seed ${c.seed}) for graded scores; Holm-adjusted across ${c.suites.filter((s) => s.paired.p !== null).length} ` +
-    `benchmarks; verdict at α = ${c.alpha}.`;
+  return `Each benchmark is tested on the per-sample scores its suite declares for the headline, paired on (sample, repeat): ` +
+    `McNemar exact (one- and two-sided) for right/wrong items, paired bootstrap of the mean or ratio of means for graded scores ` +
+    `(${c.iterations} resamples, seed ${c.seed}, whole clusters), per-request distributions for latency/throughput (same hardware only). ` +
+    `Holm-adjusted (two-sided p) across the tested benchmarks of each model (${c.suites.filter((s) => s.paired.p !== null).length} in all); verdict at α = ${c.alpha}.`;
 }

@@ -1,7 +1,7 @@
 import type { RunComparison, Flip } from './compare.ts';
 import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from './format.ts';
 
-const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'test', 'p', 'pHolm', 'flips', 'verdict'];
+const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'test', 'p', 'p1', 'pHolm', 'flips', 'verdict'];
 
 /**
  * Markdown table cell: pipes, backticks, angle brackets and newlines cannot break the table or inject

@@ -1,7 +1,7 @@
 import type { RunComparison } from './compare.ts';
 import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from './format.ts';
 
-const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'p', 'pHolm', 'flips', 'verdict'];
+const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'test', 'p', 'p1', 'pHolm', 'flips', 'verdict'];
 
 /** Run data (model output, sample ids) is printed as text: control characters could drive the terminal. */
 // eslint-disable-next-line no-control-regex
@@ -29,8 +29,9 @@ export function renderComparisonText(comparisons: readonly RunComparison[], opts
     for (const s of c.suites) {
       if (s.worse.length === 0 && s.better.length === 0) continue;
       out.push('', `${s.suite} (${s.baselineModel === s.currentModel ? s.currentModel : `${s.baselineModel} → ${s.currentModel}`}): ${s.worseCount} worse, ${s.betterCount} better`);
-      for (const f of s.worse.slice(0, shown)) out.push(`  ▼ ${f.sampleId}: ${f.baseline} → ${f.current}  ${clip(f.currentOutput ?? '', 60)}`);
-      for (const f of s.better.slice(0, shown)) out.push(`  ▲ ${f.sampleId}: ${f.baseline} → ${f.current}  ${clip(f.currentOutput ?? '', 60)}`);
+      const answers = (f: (typeof s.worse)[number]) => `${JSON.stringify(clip(f.baselineOutput ?? '', 40))} → ${JSON.stringify(clip(f.currentOutput ?? '', 40))}${f.reference ? `  (reference ${clip(f.reference, 40)})` : ''}`;
+      for (const f of s.worse.slice(0, shown)) out.push(`  ▼ ${f.sampleId}: ${f.baseline} → ${f.current}  ${answers(f)}`);
+      for (const f of s.better.slice(0, shown)) out.push(`  ▲ ${f.sampleId}: ${f.baseline} → ${f.current}  ${answers(f)}`);
     }
     out.push('');
   }

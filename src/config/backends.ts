@@ -9,7 +9,7 @@ export const LlamaCppOptions = z.strictObject({
   /** GGUF mmproj vision projector. */
   mmproj: z.string().min(1).optional(),
   contextSize: z.int().positive().default(2048),
-  /** Always explicit: the runtime's default oversubscribes small machines (runtimes.md §6.2). */
+  /** Always explicit: the runtime's default oversubscribes small machines (node-llama-cpp and llama.cpp default to every hardware thread). */
   threads: z.int().positive(),
   gpuLayers: z.int().min(0).default(0),
   batchSize: z.int().positive().default(512),
@@ -50,11 +50,36 @@ export const HttpOptions = z.strictObject({
   extraBody: z.record(z.string(), z.unknown()).default({}),
   /** Triton ensemble field-name overrides, e.g. { text_input: 'prompt' }. */
   tritonFields: z.record(z.string(), z.string()).default({}),
-  /** Triton: `url` sends image_url_input as a data URL (recommended for HTTP); `bytes` sends image_bytes_input. */
-  imageTransport: z.enum(['url', 'bytes']).default('url'),
+  /**
+   * Triton: `tensor` (the ensemble's default) sends `image_input`, the family's preprocessed FP16 [1, N, 3, H, W], via
+   * KServe v2 `/infer`: the only image input the TensorRT-LLM ensemble's preprocessing accepts for llava
+   * and vila. `url` (image_url_input, JPEG data URL) and `bytes` (image_bytes_input) serve the model
+   * types whose preprocessing decodes images itself (mllama, qwen2_vl, llava_onevision, pixtral);
+   * `url` is the llmapi preset's default (its `image_url` input).
+   */
+  imageTransport: z.enum(['tensor', 'url', 'bytes']).optional(),
+  /** Triton model layout: the TensorRT ensemble (`ensemble`) or the PyTorch LLM-API model (`llmapi`, sampling_param_* inputs). */
+  tritonPreset: z.enum(['ensemble', 'llmapi']).default('ensemble'),
+  /**
+   * Triton: each streamed text_output carries the whole text so far (the BLS model deployed with
+   * accumulate_tokens, or the llmapi model), instead of one piece. Default: false for ensemble, true for llmapi.
+   */
+  cumulativeOutput: z.boolean().optional(),
+  /**
+   * Triton: what a non-streamed text_output starts with. `server-template`: the server's own templated
+   * prompt (the ensemble's default; removed through the wrapper's last marker, e.g. ' ASSISTANT:');
+   * `prompt`: exactly the text_input sent; `none`: nothing (tensorrt_llm deployed with exclude_input_in_output).
+   * Default: server-template for ensemble, none for llmapi.
+   */
+  outputEcho: z.enum(['server-template', 'prompt', 'none']).optional(),
+  /** Marker that ends the echoed server template (default: the ensemble wrapper's post-prompt for the family). */
+  echoMarker: z.string().min(1).optional(),
   maxConnections: z.int().positive().default(64),
   tls: z.strictObject({ rejectUnauthorized: z.boolean().default(true), ca: z.string().optional() }).optional(),
-  /** Stream responses (SSE: per-chunk timings, TTFT); false uses the one-shot endpoints. */
+  /**
+   * Stream responses (SSE: per-chunk timings, TTFT); false uses the one-shot endpoints. Triton streams
+   * only timing (perf) requests: its postprocessing decodes each token alone and loses word spaces.
+   */
   stream: z.boolean().default(true),
   /** Path to a tokenizer.json used to count tokens when the server reports none. */
   tokenizer: z.string().optional(),

@@ -60,8 +60,11 @@ export const JudgeConfig = z.strictObject({
   rules: z.string().optional(),
   concurrency: z.int().positive().default(4),
   cacheDir: z.string().optional(),
-  /** 'default' excludes failed judgements; 'llava' reproduces the official summary script. */
-  compat: z.enum(['default', 'llava']).default('default'),
+  /**
+   * 'llava' (default) reproduces LLaVA's summarize_gpt_review.py (the published protocol); 'robust'
+   * retries unparseable judgements and excludes failures (opt-in, not comparable with published numbers).
+   */
+  compat: z.enum(['llava', 'robust']).default('llava'),
 });
 
 export const RunConfig = z.strictObject({

@@ -1,4 +1,5 @@
 import type { VlmRequest } from './request.ts';
+import type { PromptSource } from './record.ts';
 import type { TokenEvent, VlmOutput } from './response.ts';
 
 export type BackendType = 'llama-cpp' | 'onnx' | 'http' | 'custom';
@@ -22,6 +23,8 @@ export interface ModelInfo {
   servers?: ServerProbe[];
   /** What the loaded backend can do (recorded in the manifest by the runner). */
   capabilities?: BackendCapabilities;
+  /** Who renders prompts for this model; default `client` (`raw` for custom modules). */
+  promptSource?: PromptSource;
 }
 
 /** An endpoint check before a remote model's first sample (recorded in the manifest). */

@@ -18,7 +18,12 @@ export interface SampleRecord {
   /** Exact prompt sent (after the family template), when known. */
   prompt?: string;
   /** Input summary for browsing: question text and image file names (never image bytes). */
-  input?: { text: string; images: string[] };
+  input?: {
+    text: string;
+    images: string[];
+    /** Image files as the request sent them (paths; buffers by name), when they differ from `images`. */
+    files?: string[];
+  };
   output?: string;
   finishReason?: FinishReason;
   usage?: Usage;
@@ -30,9 +35,31 @@ export interface SampleRecord {
   meta?: Record<string, unknown>;
   error?: ErrorRecord;
   attempts?: number;
+  /** Who rendered the prompt the model saw (client template, server template, raw); see PromptSource. */
+  promptSource?: PromptSource;
   /** Where this record came from when merged from shards. */
   shard?: string;
   finishedAt: string;
+}
+
+/**
+ * Prompt provenance. `client`: the harness rendered the family's upstream template (the reference
+ * protocol); `server-template`: the server applied its own chat template or hard-coded wrapper
+ * (`template` names it when known); `raw`: a custom module built the prompt. `streamed` says whether the
+ * answer came as a stream; `messages` are the chat messages sent when the server renders them
+ * (images shown as `<image>`).
+ */
+export interface PromptSource {
+  by: 'client' | 'server-template' | 'raw';
+  template?: string;
+  streamed?: boolean;
+  messages?: Array<{ role: string; content: string }>;
+}
+
+/** Short label for tables: `client`, `server template (<name>)`, `raw`. */
+export function promptSourceLabel(p: PromptSource | undefined): string {
+  if (!p || p.by === 'client') return 'client';
+  return p.by === 'raw' ? 'raw' : `server template${p.template ? ` (${p.template})` : ''}`;
 }
 
 /** One aggregated metric with its uncertainty. */
@@ -58,6 +85,8 @@ export interface SuiteSummary {
   /** Extra tables (e.g. ScienceQA categories, judge provenance). */
   tables?: Record<string, unknown>;
   notes?: string[];
+  /** Prompt provenance of the samples (promptSourceLabel), joined with ' + ' when they differ. */
+  promptSource?: string;
 }
 
 export interface RunSummary {

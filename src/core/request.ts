@@ -33,6 +33,11 @@ export interface VlmRequest {
   sampleId: string;
   messages: ChatMessage[];
   params: GenParams;
+  /**
+   * What the answer is for: `score` (quality suites; text must be exact) or `timing` (perf suites; only
+   * timings matter). Backends whose streamed text is lossy stream only for `timing`. Default `score`.
+   */
+  purpose?: 'score' | 'timing';
 }
 
 export const isTextPart = (p: ContentPart): p is Extract<ContentPart, { type: 'text' }> => p.type === 'text';

@@ -1,4 +1,5 @@
 import type { ErrorRecord } from './errors.ts';
+import type { PromptSource } from './record.ts';
 
 export type FinishReason = 'stop' | 'length' | 'abort';
 
@@ -54,6 +55,8 @@ export interface VlmOutput {
   prompt?: string;
   /** Metrics the server/runtime reported about itself (llama-server `timings`, etc.). */
   serverMetrics?: Record<string, number>;
+  /** Who rendered the prompt for this request; the model's ModelInfo.promptSource when absent. */
+  promptSource?: PromptSource;
 }
 
 /** What the scheduler hands suites: a generation is an error value, never an empty answer. */

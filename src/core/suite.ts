@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { BackendCapabilities, ModelInfo } from './backend.ts';
-import type { ErrorRecord } from './errors.ts';
+import { ConfigError, type ErrorRecord } from './errors.ts';
 import type { SampleRecord, ScoreValue, SuiteSummary } from './record.ts';
 import type { ChatMessage, GenParams, VlmRequest } from './request.ts';
 import type { VlmResult } from './response.ts';
@@ -62,6 +62,58 @@ export interface MetricSpec {
 }
 
 /**
+ * Which test compares two runs' per-sample values for one headline metric:
+ * - mcnemar: 0/1 items, exact McNemar on the discordant pairs (accuracy-type headlines);
+ * - bootstrap-mean: graded items, paired bootstrap of the difference in means (soft accuracy, ANLS);
+ * - bootstrap-ratio: the headline is a ratio of means (LLaVA-Bench relative = mean(model)/mean(ref)):
+ *   paired bootstrap of the ratio's difference, resampling clusters;
+ * - distribution: per-request measurements that do not pair item by item (latency, throughput): the two
+ *   runs' distributions are compared (bootstrap of the percentile/mean and Mann-Whitney), and only when
+ *   the hardware fingerprints match.
+ */
+export type PairedTest = 'mcnemar' | 'bootstrap-mean' | 'bootstrap-ratio' | 'distribution';
+
+/** How a summary metric is computed from per-sample scores, so compare and gate can pair two runs. */
+export interface HeadlinePairing {
+  /** Summary metric this pairing reproduces (a key of the suite's `metrics`). */
+  metric: string;
+  test: PairedTest;
+  /** Per-sample keys in SampleRecord.scores; bootstrap-ratio: [numerator, denominator]; others: one key. */
+  scores: readonly string[];
+  /** Only samples whose meta[field] equals the value enter (SQA-IMG pairs only its image subset). */
+  where?: { meta: string; equals: string | number | boolean };
+  /** Items sharing meta[groupBy] collapse to one item that is 1 only when all are 1 (MMBench CircularEval). */
+  groupBy?: string;
+  /** Bootstrap resamples clusters of samples sharing meta[clusterBy] (LLaVA-Bench: the image). */
+  clusterBy?: string;
+  /** distribution: which statistic of the per-request values the metric reports (0.5 = p50; 'mean'). */
+  statistic?: number | 'mean';
+  /** Direction of the per-sample score when it differs from the metric's (TPOT for a tok/s headline). */
+  better?: 'higher' | 'lower';
+}
+
+/** Throws a ConfigError naming the suite and field when a pairing declaration cannot work. */
+export function checkPairing(name: string, metrics: Record<string, MetricSpec>, pairing: readonly HeadlinePairing[] | undefined): void {
+  const field = `suite '${name}' pairing`;
+  const fail = (msg: string, i?: number) => {
+    throw new ConfigError(`suite '${name}': ${msg}`, {
+      field: i === undefined ? field : `${field}[${i}]`,
+      hint: 'declare, next to `metrics`, how each headline metric is computed from per-sample scores (see HeadlinePairing in src/core/suite.ts), so compare and gate can pair runs',
+    });
+  };
+  if (!pairing || pairing.length === 0) fail('declares no pairing: compare and gate could not pair its samples');
+  pairing!.forEach((p, i) => {
+    if (!(p.metric in metrics)) fail(`pairing names metric '${p.metric}', which is not one of its metrics (${Object.keys(metrics).join(', ')})`, i);
+    const want = p.test === 'bootstrap-ratio' ? 2 : 1;
+    if (p.scores.length !== want || p.scores.some((k) => typeof k !== 'string' || k.length === 0)) {
+      fail(`pairing for '${p.metric}' (${p.test}) needs ${want === 2 ? 'two per-sample score keys [numerator, denominator]' : 'one per-sample score key'}, got ${JSON.stringify(p.scores)}`, i);
+    }
+    if (p.statistic !== undefined && p.test !== 'distribution') fail(`pairing for '${p.metric}': statistic applies to the distribution test only`, i);
+    if (typeof p.statistic === 'number' && !(p.statistic > 0 && p.statistic < 1)) fail(`pairing for '${p.metric}': statistic must be a quantile in (0, 1) or 'mean'`, i);
+  });
+}
+
+/**
  * A quality suite is data plus a few typed hooks (the lmms-eval idea): load items, turn one into a
  * request through the model's family, score the answer with pure scorers, aggregate.
  */
@@ -77,8 +129,17 @@ export interface QualitySuite<Doc, Opts> {
   describe?(doc: Doc): { meta?: Record<string, unknown>; reference?: unknown; input?: SampleRecord['input'] };
   aggregate(records: SampleRecord[], ctx: SuiteContext<Opts>): Omit<SuiteSummary, 'model' | 'suite'>;
   metrics: Record<string, MetricSpec>;
+  /** How each headline metric is computed from per-sample scores (required, non-empty): compare/gate pair on it. */
+  pairing: readonly HeadlinePairing[];
+  /** Scores go through the configured LLM judge: the run needs the judge (and its key) only when such a suite runs. */
+  usesJudge?: boolean;
   /** Generate (once, deterministically) the built-in sample set under fixturesDir; returns its folder. */
   builtinDataset?(fixturesDir: string): Promise<string>;
+  /**
+   * Cheap check, before anything is written, that `dir` holds this suite's dataset (its layout files);
+   * throws a DatasetError naming what is missing. Per-sample problems stay per-sample errors in load.
+   */
+  checkDataset?(dir: string, options: Opts): void;
 }
 
 /** Drives a performance suite: it issues its own requests through the scheduler and records them. */
@@ -103,15 +164,21 @@ export interface PerfSuite<Opts> {
   run(driver: PerfDriver, ctx: SuiteContext<Opts>): Promise<void>;
   aggregate(records: SampleRecord[], ctx: SuiteContext<Opts>): Omit<SuiteSummary, 'model' | 'suite'>;
   metrics: Record<string, MetricSpec>;
+  /** How summary metrics relate to per-request records (distribution tests); required, non-empty. */
+  pairing: readonly HeadlinePairing[];
   /** Generate (once, deterministically) the built-in prompts/images under fixturesDir; returns its folder. */
   builtinDataset?(fixturesDir: string): Promise<string>;
 }
 
 export type Suite<Doc = unknown, Opts = unknown> = QualitySuite<Doc, Opts> | PerfSuite<Opts>;
 
-/** Identity helper that keeps the generics of a suite definition. */
+/**
+ * Keeps the generics of a suite definition and checks its pairing declaration at load time, so a suite
+ * whose samples compare and gate cannot pair fails when it is defined, not as "n 0" in a comparison.
+ */
 export function defineSuite<Doc, Opts>(suite: QualitySuite<Doc, Opts>): QualitySuite<Doc, Opts>;
 export function defineSuite<Opts>(suite: PerfSuite<Opts>): PerfSuite<Opts>;
 export function defineSuite(suite: Suite<any, any>): Suite<any, any> {
+  checkPairing(suite.name, suite.metrics, suite.pairing);
   return suite;
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { makeFamily } from './family.ts';
 import { FAMILY_SPECS } from './specs.ts';
 import type { Family, FamilyKey } from './types.ts';
@@ -22,7 +23,7 @@ export function isFamilyKey(key: string): key is FamilyKey {
 export function getFamily(key: string): Family {
   const family = FAMILIES.find((f) => f.key === key);
   if (!family) {
-    throw new ConfigError(`unknown model family '${key}'`, {
+    throw new ConfigError(`unknown model family '${key}'${didYouMean(key, FAMILIES.map((f) => f.key))}`, {
       field: 'family',
       hint: `known families: ${FAMILIES.map((f) => f.key).join(', ')}`,
     });

@@ -76,7 +76,7 @@ function familyOf(e: ModelEvidence): { family: FamilyKey | null; reasons: string
   return { family: null, reasons: ['no LLaVA-family keys found'] };
 }
 
-/** Upstream template by language model / checkpoint name (models.md §4.1, cli.py auto rule). */
+/** Upstream template by language model / checkpoint name (LLaVA `llava/serve/cli.py` conv_mode auto rule). */
 function templateOf(family: FamilyKey, e: ModelEvidence): string {
   const name = lower(e.name);
   const text = `${lower(e.textModel)} ${name} ${lower(e.architecture)}`;

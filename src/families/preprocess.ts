@@ -6,7 +6,7 @@ import type { RawImage } from '../image/raw.ts';
 import { anyresFor, fixedTokens, resolveVision } from './tokens.ts';
 import type { PreprocessedImage, PreprocessOptions, VisionSpec } from './types.ts';
 
-/** Each family's image pipeline, composed from the src/image steps (models.md §2, §6). */
+/** Each family's image pipeline, composed from the src/image steps (LLaVA `llava/mm_utils.py` `process_images`; TinyLLaVA-Factory and VILA image processors). */
 
 export async function preprocessFor(
   v: VisionSpec, image: ImageSource, opts: PreprocessOptions = {},

@@ -1,6 +1,6 @@
 import type { FamilySpec, TaskDefaults, TaskKind } from './types.ts';
 
-/** Per-family facts (shared/reference/models.md §1, §2, §4.1, §5), as data. */
+/** Per-family facts (LLaVA `llava/model/builder.py`, `llava/conversation.py`; TinyLLaVA-Factory; NVlabs/VILA), as data. */
 
 export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
@@ -17,6 +17,10 @@ export const TASK_DEFAULTS: Record<TaskKind, TaskDefaults> = {
   // model_vqa_science / model_vqa_mmbench run with max_new_tokens 1024.
   choice: { suffix: "\nAnswer with the option's letter from the given choices directly.", maxTokens: 1024, temperature: 0 },
   open: { suffix: '', maxTokens: 1024, temperature: 0 },
+  // model_vqa_mmbench.py --lang cn --single-pred-prompt.
+  choiceCn: { suffix: '\n请直接回答选项字母。', maxTokens: 1024, temperature: 0 },
+  // LLaVA's VizWiz question file (eval.zip llava_test.jsonl): the unanswerable instruction, then the short-answer line.
+  shortUnanswerable: { suffix: "\nWhen the provided information is insufficient, respond with 'Unanswerable'.\nAnswer the question using a single word or phrase.", maxTokens: 128, temperature: 0 },
 };
 
 export const FAMILY_SPECS: readonly FamilySpec[] = [

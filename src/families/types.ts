@@ -3,7 +3,11 @@ import type { AnyResOptions } from './anyres.ts';
 import type { TemplateSource } from './templates/index.ts';
 
 export type FamilyKey = 'llava-v1' | 'llava-1.5' | 'llava-1.6' | 'tinyllava' | 'vila';
-export type TaskKind = 'short' | 'choice' | 'open';
+/**
+ * short: one word/phrase; choice: option letter; open: natural answer; choiceCn: option letter asked in
+ * Chinese (MMBench-CN); shortUnanswerable: short answer that may be "Unanswerable" (VizWiz).
+ */
+export type TaskKind = 'short' | 'choice' | 'open' | 'choiceCn' | 'shortUnanswerable';
 
 export interface TaskDefaults { suffix: string; maxTokens: number; temperature: number }
 

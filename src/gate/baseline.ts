@@ -3,13 +3,19 @@ import type { SampleRecord } from '../core/record.ts';
 import { UsageError } from '../core/errors.ts';
 import { loadRun, RUN_FILES, writeOutputFile } from '../results/files.ts';
 
-/** Metadata fields a gate policy may cluster by (`cluster_by`), kept under their own names. */
-const CLUSTER_FIELDS = ['image', 'imageId', 'image_id', 'cluster'];
+/**
+ * Metadata a paired test may need: suites' pairing declarations filter (`where`: hasImage, format, kind),
+ * cluster and group by meta fields. Short scalar fields are kept; long text, arrays and objects are not.
+ */
+function compactMeta(meta: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(meta ?? {}).filter(([, v]) =>
+    typeof v === 'boolean' || typeof v === 'number' || (typeof v === 'string' && v.length <= 200)));
+}
 
 /** What a committed baseline keeps of each sample: enough for paired tests, no outputs or images. */
 function compact(r: SampleRecord): SampleRecord {
   const rec: SampleRecord = { key: r.key, model: r.model, suite: r.suite, sampleId: r.sampleId, repeat: r.repeat, scores: r.scores, finishedAt: r.finishedAt };
-  const meta = Object.fromEntries(CLUSTER_FIELDS.filter((k) => r.meta?.[k] !== undefined).map((k) => [k, r.meta![k]]));
+  const meta = compactMeta(r.meta);
   if (Object.keys(meta).length > 0) rec.meta = meta;
   if (r.error) rec.error = { code: r.error.code, message: r.error.message.slice(0, 200), retryable: r.error.retryable };
   return rec;

@@ -17,6 +17,7 @@ export function renderMarkdown(report: GateReport, limit = STEP_SUMMARY_LIMIT): 
     '| | model | benchmark | check | baseline | current | Δ [95% CI] | p (Holm) | detail |',
     '|---|---|---|---|---:|---:|---|---:|---|',
   ];
+  for (const m of report.modelChanges ?? []) head.splice(3, 0, `Model under test changed (\`${cell(m.model)}\`): ${cell(m.changes.join('; '))}`, '');
   const rows = report.checks.map((c) => `| ${ICON[c.status]} | ${cell(c.model)} | ${cell(c.benchmark)} | ${c.check}${c.metric ? ` ${cell(c.metric)}` : ''} | ${fmt(c.baseline)} | ${fmt(c.current)} | ${c.delta === undefined ? '—' : `${fmt(c.delta)}${c.ci ? ` [${fmt(c.ci[0])}, ${fmt(c.ci[1])}]` : ''}`} | ${c.pAdjusted !== undefined ? fmtP(c.pAdjusted) : fmtP(c.p)} | ${cell(c.message)} |`);
   const out = [...head];
   let size = Buffer.byteLength(head.join('\n'));
@@ -32,5 +33,5 @@ export function renderMarkdown(report: GateReport, limit = STEP_SUMMARY_LIMIT): 
 export function renderAnnotations(report: GateReport): string[] {
   return report.checks
     .filter((c) => c.status === 'fail' || c.status === 'error')
-    .map((c) => `::error title=vlmbench gate ${c.status === 'fail' ? 'regression' : 'inconclusive'} (${c.benchmark})::${c.message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
+    .map((c) => `::error title=vlmbench gate ${c.status === 'fail' ? 'regression' : 'inconclusive'} (${c.benchmark})::${c.model} ${c.benchmark}${c.metric ? ` ${c.metric}` : ''}: ${c.message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`);
 }

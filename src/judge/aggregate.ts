@@ -70,7 +70,8 @@ export function aggregateLlavaBench(records: SampleRecord[], opts: { seed?: numb
   }
 
   const judges = [...new Map(judgedRecords.map((r) => { const p = metaOf(r).judge!; return [JSON.stringify(p), p] as const; })).values()];
-  const compat: JudgeCompat = judges[0]!.compat === 'llava' ? 'llava' : 'default';
+  // Records written before the rename say 'default' for what is now 'robust'.
+  const compat: JudgeCompat = judges[0]!.compat === 'llava' ? 'llava' : 'robust';
   if (judges.length > 1) notes.push(`Records were judged by ${judges.length} different judge settings; scores are not comparable: ${judges.map(judgeLabel).join('; ')}.`);
   const groups = summarizeJudged(judgedRecords.map(judgedRow), compat, { seed, iterations });
   const all = groups.find((g) => g.group === 'all')!;
@@ -89,7 +90,7 @@ export function aggregateLlavaBench(records: SampleRecord[], opts: { seed?: numb
   tables.judge = { ...judges[0]!, failures: all.failures, judged: all.n, bootstrap: { iterations, seed, clusters: 'image' } };
   notes.push(`Judge: ${judgeLabel(judges[0]!)}.`);
   notes.push(compat === 'llava'
-    ? `compat llava: ${all.failures} unparseable judgement(s) kept as [-1, -1] in the means, as LLaVA's summarize_gpt_review.py does.`
-    : `${all.failures} judge failure(s) after retries, excluded from the means.`);
+    ? `compat llava (the published protocol, LLaVA llava/eval/summarize_gpt_review.py): ${all.failures} unparseable judgement(s) kept as [-1, -1] in the means, rounded as upstream.`
+    : `compat robust (not the published protocol: do not compare with published LLaVA-Bench numbers): ${all.failures} judge failure(s) after retries, excluded from the means; unrounded.`);
   return { n: records.length, errors, headline: 'relative', metrics, tables, notes };
 }

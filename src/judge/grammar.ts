@@ -10,3 +10,8 @@ export function judgeGrammar(maxExplanationChars = 400): string {
     `explanation ::= [^\\x00-\\x08\\x0b-\\x1f]{1,${maxExplanationChars}}`,
   ].join('\n');
 }
+
+/** GBNF for the MM-Vet grader reply: one correctness score 0.0, 0.1, … 1.0 and nothing else. */
+export function mmvetGrammar(): string {
+  return 'root ::= "0." [0-9] | "1.0"';
+}

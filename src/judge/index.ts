@@ -80,13 +80,18 @@ export async function createJudge(config: JudgeConfig, opts: CreateJudgeOptions)
     stats,
     async complete(system, user, signal, o = {}) {
       const attempt = o.attempt ?? 0;
-      const key = judgeCacheKey({ provider: config.provider, model: provider.model, temperature: config.temperature, maxTokens: config.maxTokens, system, user, attempt });
+      const call = { format: o.format, maxTokens: o.maxTokens, temperature: o.temperature };
+      const temperature = o.temperature ?? config.temperature;
+      const maxTokens = o.maxTokens ?? config.maxTokens;
+      // The format joins the prompt in the key only when it is not the review, so existing cache entries stay valid.
+      const keyUser = o.format && o.format !== 'llava-review' ? `${o.format}\u0000${user}` : user;
+      const key = judgeCacheKey({ provider: config.provider, model: provider.model, temperature, maxTokens, system, user: keyUser, attempt });
       const cached = await cache.get(key);
       if (cached !== undefined) { stats.cacheHits++; return cached; }
       return limit(async () => {
         const again = await cache.get(key); // a twin request may have finished while this one queued
         if (again !== undefined) { stats.cacheHits++; return again; }
-        const reply = await withRetries(() => { stats.calls++; return provider.call(system, user, signal, attempt); }, attempts, baseDelayMs, signal);
+        const reply = await withRetries(() => { stats.calls++; return provider.call(system, user, signal, attempt, call); }, attempts, baseDelayMs, signal);
         await cache.set(key, reply, { model: provider.model });
         return reply;
       });

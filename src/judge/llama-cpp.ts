@@ -3,7 +3,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { BackendError, ConfigError, ModelFileError } from '../core/errors.ts';
 import type { JudgeConfig } from '../config/schema.ts';
-import { judgeGrammar } from './grammar.ts';
+import { judgeGrammar, mmvetGrammar } from './grammar.ts';
 import type { JudgeProvider } from './types.ts';
 
 const promptSeed = (text: string) => createHash('sha256').update(text).digest().readUInt32LE(0);
@@ -12,7 +12,7 @@ const promptSeed = (text: string) => createHash('sha256').update(text).digest().
 const MIN_CONTEXT = 4096;
 
 /**
- * Local GGUF judge through node-llama-cpp, in process, CPU, explicit threads (runtimes.md §6.2: the
+ * Local GGUF judge through node-llama-cpp, in process, CPU, explicit threads (node-llama-cpp: the
  * default picks 4 threads on a 2-core machine and decodes ~500× slower). Output is constrained by a
  * grammar so every reply starts with a parseable score line. Calls run one at a time on one sequence.
  */
@@ -32,9 +32,11 @@ export async function createLlamaCppProvider(config: JudgeConfig, log: (msg: str
   const contextSize = Math.max(MIN_CONTEXT, Math.min(model.trainContextSize, 8192));
   let context: Awaited<ReturnType<typeof model.createContext>>;
   let grammar: Awaited<ReturnType<typeof llama.createGrammar>>;
+  let scoreGrammar: Awaited<ReturnType<typeof llama.createGrammar>>;
   try {
     context = await model.createContext({ contextSize, threads, sequences: 1 });
     grammar = await llama.createGrammar({ grammar: judgeGrammar() });
+    scoreGrammar = await llama.createGrammar({ grammar: mmvetGrammar() });
   } catch (err) {
     // Release the native model (and context, if made) before reporting, as a failed load above does.
     await model.dispose().catch(() => undefined);
@@ -47,12 +49,13 @@ export async function createLlamaCppProvider(config: JudgeConfig, log: (msg: str
   const one = pLimit(1);
   return {
     model: path.basename(config.model),
-    call: (system, user, signal, attempt = 0) => one(async () => {
+    call: (system, user, signal, attempt = 0, opts = {}) => one(async () => {
       const sequence = context.getSequence();
       const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: system, chatWrapper, autoDisposeSequence: false });
       try {
         return await session.prompt(user, {
-          grammar, temperature: config.temperature, maxTokens: config.maxTokens, signal,
+          grammar: opts.format === 'mmvet-score' ? scoreGrammar : grammar,
+          temperature: opts.temperature ?? config.temperature, maxTokens: opts.maxTokens ?? config.maxTokens, signal,
           // Same prompt and try → same sampling, whatever order the calls arrive in.
           seed: (promptSeed(user) + attempt) >>> 0,
         });

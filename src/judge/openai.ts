@@ -33,14 +33,15 @@ export function createOpenAIProvider(config: JudgeConfig, env: NodeJS.ProcessEnv
   const url = chatCompletionsUrl(config.endpoint);
   return {
     model: config.model,
-    async call(system, user, signal) {
+    async call(system, user, signal, _attempt, opts = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (apiKey) headers.authorization = `Bearer ${apiKey}`;
       const body = JSON.stringify({
         model: config.model,
-        messages: [{ role: 'system', content: system }, { role: 'user', content: user }],
-        temperature: config.temperature,
-        max_tokens: config.maxTokens,
+        // MM-Vet's grader sends the user message alone (mm-vet_evaluator.py); the review keeps its system prompt.
+        messages: opts.format === 'mmvet-score' ? [{ role: 'user', content: user }] : [{ role: 'system', content: system }, { role: 'user', content: user }],
+        temperature: opts.temperature ?? config.temperature,
+        max_tokens: opts.maxTokens ?? config.maxTokens,
       });
       const timeout = AbortSignal.timeout(timeoutMs);
       let res: Response;

@@ -44,7 +44,7 @@ function ruleFor(rules: RuleSet, key: string): Rule {
   return rule;
 }
 
-/** The judge's user message, byte-exact with the official scripts (scoring.md §1.3). */
+/** The judge's user message, byte-exact with the official scripts (LLaVA `llava/eval/eval_gpt_review_bench.py`). */
 export function buildReviewPrompt(item: ReviewItem, rules: RuleSet): ReviewPrompt {
   const key = ruleKey(item.layout, item.category);
   const { role, prompt } = ruleFor(rules, key);

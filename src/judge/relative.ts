@@ -3,11 +3,14 @@ import { pyRound } from './pyformat.ts';
 
 /**
  * How judge failures are counted.
- * - `default`: a failed judgement (after retries) is excluded and counted.
- * - `llava`: LLaVA's `summarize_gpt_review.py` exactly: failed parses are `[-1, -1]` and stay in the
- *   means; means are rounded to 3 decimals (Python round) before the ratio; outputs rounded to 1 decimal.
+ * - `llava` (default): LLaVA's `llava/eval/summarize_gpt_review.py` exactly: one judge call per item,
+ *   failed parses are `[-1, -1]` and stay in the means; means are rounded to 3 decimals (Python round)
+ *   before the ratio; outputs rounded to 1 decimal. This is the protocol of the published figures.
+ * - `robust` (opt-in): lenient score parsing with retries, a failed judgement is excluded and counted,
+ *   nothing rounded. Not comparable with published numbers.
  */
-export type JudgeCompat = 'default' | 'llava';
+export const JUDGE_COMPATS = ['llava', 'robust'] as const;
+export type JudgeCompat = (typeof JUDGE_COMPATS)[number];
 
 /** One judged question: `tuple` = [reference score, model score], or null when the judgement failed. */
 export interface JudgedRow {

@@ -67,7 +67,7 @@ export async function scoreAnswer(item: LlavaBenchItem, answer: string, opts: { 
   const judge = opts.judge;
   if (!judge) return { scores, meta: { ...meta, judge: null }, reference };
   const rules = isLlavaJudge(judge) ? judge.rules : builtinRules();
-  const compat = isLlavaJudge(judge) ? judge.compat : 'default';
+  const compat = isLlavaJudge(judge) ? judge.compat : 'robust';
   const review = await judgeItem(judge, reviewItem(item, answer), { rules, compat, retries: opts.retries, signal: opts.signal });
   scores.judge_ref = review.tuple?.[0] ?? null;
   scores.judge_model = review.tuple?.[1] ?? null;

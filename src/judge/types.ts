@@ -20,7 +20,21 @@ export interface CompleteOptions {
    * unparseable reply asks the judge again while a re-run replays every try from the cache.
    */
   attempt?: number;
+  /**
+   * Reply shape and sampling for this call, when not the LLaVA-Bench review: 'mmvet-score' asks for one
+   * correctness score 0.0–1.0 (MM-Vet grader; the local judge's grammar forces it, an OpenAI-compatible
+   * judge gets the user message alone, as mm-vet_evaluator.py sends it). Overrides the config's
+   * maxTokens / temperature when given (MM-Vet: 3 tokens, temperature 0 raised by 0.5 per retry).
+   */
+  format?: JudgeFormat;
+  maxTokens?: number;
+  temperature?: number;
 }
+
+export type JudgeFormat = 'llava-review' | 'mmvet-score';
+
+/** Per-call settings a provider honours (see CompleteOptions). */
+export interface CallOptions { format?: JudgeFormat; maxTokens?: number; temperature?: number }
 
 /** The judge vlmbench builds (src/judge/index.ts): a JudgeClient that also carries rules and provenance. */
 export interface LlavaJudge extends JudgeClient {
@@ -40,6 +54,6 @@ export const isLlavaJudge = (j: JudgeClient): j is LlavaJudge =>
 export interface JudgeProvider {
   readonly model: string;
   /** `attempt` lets a local judge vary its sampling seed per try while staying reproducible. */
-  call(system: string, user: string, signal?: AbortSignal, attempt?: number): Promise<string>;
+  call(system: string, user: string, signal?: AbortSignal, attempt?: number, opts?: CallOptions): Promise<string>;
   close(): Promise<void>;
 }

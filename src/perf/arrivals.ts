@@ -1,5 +1,5 @@
 /**
- * Open-loop arrival schedules as vLLM's benchmark_serving draws them (reference/serving.md §7.1, §9):
+ * Open-loop arrival schedules as vLLM's benchmark_serving draws them (vLLM `benchmarks/benchmark_serving.py` `get_request`):
  * inter-arrival gaps ~ Gamma(shape = burstiness, scale = 1 / (rate · burstiness)), so the mean gap is
  * 1/rate whatever the burstiness; burstiness 1 is a Poisson process (exponential gaps), < 1 burstier,
  * > 1 more regular. Seeded PRNG in, absolute offsets out: the sender waits for t0 + offset_i, so timer

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
- * Watches the benchmark client itself while a load point runs (reference/serving.md §8, "client is
+ * Watches the benchmark client itself while a load point runs (kubernetes-sigs/inference-perf #648, "client is
  * the bottleneck"): event-loop delay via perf_hooks.monitorEventLoopDelay and process CPU via
  * process.cpuUsage. A blocked loop stamps chunk arrivals late and inflates TTFT/ITL; a saturated CPU
  * caps the send rate. The figures are judged by `saturationReasons` (saturation.ts).

@@ -1,6 +1,6 @@
 /**
  * Goodput under service-level objectives, as vLLM's `--goodput ttft:… tpot:… e2el:…`
- * (reference/serving.md §7.1, §9): a request counts when it succeeded and meets every SLO given.
+ * (vLLM `benchmark_serving.py` `--goodput`): a request counts when it succeeded and meets every SLO given.
  * vLLM's conventions are kept: TPOT counts as 0 when a request produced ≤ 1 token, and without
  * streaming (no TTFT) the whole latency stands in for TTFT, as SGLang does with --disable-stream.
  */

@@ -7,7 +7,7 @@ import { requestMetrics } from './request-metrics.ts';
 import { DEFAULT_SATURATION, saturationReasons, type SaturationThresholds } from './saturation.ts';
 
 /**
- * Aggregate statistics of one load point from its journaled records (reference/serving.md §9). Pure:
+ * Aggregate statistics of one load point from its journaled records (vLLM `benchmarks/benchmark_serving.py` `calculate_metrics`; AIPerf). Pure:
  * everything is recomputed from samples.jsonl, so a report can be re-aggregated or compared later.
  */
 

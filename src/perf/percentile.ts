@@ -1,6 +1,6 @@
 /**
  * Percentiles exactly as numpy's default `np.percentile(x, p)` (method 'linear', Hyndman–Fan type 7),
- * which is what vLLM's benchmark_serving and AIPerf report (reference/serving.md §9). The arithmetic
+ * which is what vLLM's benchmark_serving and AIPerf report (numpy `percentile`, method "linear"). The arithmetic
  * copies numpy 1.24's `_quantile` step by step — q = p / 100, virtual index (n − 1)·q, and `_lerp`,
  * which switches to `b − (b − a)(1 − t)` for t ≥ 0.5 — so results match bit for bit, not just closely.
  */
@@ -37,7 +37,7 @@ export function percentile(values: readonly number[], p: number): number {
   return percentileSorted(sortedCopy(values), p);
 }
 
-/** The summary of one latency distribution, as in the serving.md §10 `latency_ms` blocks. */
+/** The summary of one latency distribution, as in vLLM's result JSON (mean, median, std, pNN). */
 export interface Distribution {
   n: number;
   mean: number;

@@ -3,7 +3,7 @@ import type { VlmResult } from '../core/response.ts';
 import { requestMetrics } from './request-metrics.ts';
 
 /**
- * The per-request record of the performance suites: reference/serving.md §10's per-request fields,
+ * The per-request record of the performance suites: the per-request fields of vLLM's `--save-detailed` results,
  * stored in SampleRecord.meta (snake_case, as in that schema), the three headline latencies in
  * `scores`, and the backend's raw Timings/Usage kept alongside so every metric can be recomputed.
  */

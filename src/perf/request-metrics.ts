@@ -2,7 +2,7 @@ import type { CountSource, Timings, Usage } from '../core/response.ts';
 
 /**
  * Per-request latency metrics from a backend's Timings and Usage, with the definitions of
- * reference/serving.md §7 and §9 (vLLM benchmark_serving / AIPerf; names from the §7.6 table):
+ * vLLM `benchmarks/benchmark_serving.py` `calculate_metrics` and NVIDIA AIPerf (names as vLLM prints them):
  *
  *   ttft  = first event carrying a generated token − start   (Timings.firstTokenMs; empty/role-only
  *           chunks never count — the backend only timestamps chunks with text)
@@ -11,7 +11,7 @@ import type { CountSource, Timings, Usage } from '../core/response.ts';
  *   tpot  = (e2el − ttft) / (nOut − 1), only when nOut > 1     (vLLM TPOT = AIPerf inter_token_latency)
  *   icl   = gaps between consecutive token events              (vLLM "ITL", AIPerf inter_chunk_latency)
  *   itl   = per-token gaps: a later event's gap g carrying m tokens contributes m values g/m, so
- *           servers that send several tokens per chunk are not mistaken for slow ones (serving.md §8).
+ *           servers that send several tokens per chunk are not mistaken for slow ones (vLLM `benchmark_serving.py` counts tokens per chunk the same way).
  *
  * Without streaming (no firstTokenMs) there is no TTFT and no gaps; e2el is the full response.
  * Tokens that arrive inside the first event have no measurable gap of their own, so they contribute

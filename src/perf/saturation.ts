@@ -1,11 +1,11 @@
 import type { ClientStats } from './client-monitor.ts';
 
 /**
- * When a load point's numbers describe the client rather than the server (reference/serving.md §8):
+ * When a load point's numbers describe the client rather than the server (kubernetes-sigs/inference-perf #648):
  * flag it invalid with the reason instead of publishing a throughput ceiling that is really ours.
  */
 export interface SaturationThresholds {
-  /** Event-loop delay p99 above this (ms) means chunk timestamps are late. serving.md: ~5 ms. */
+  /** Event-loop delay p99 above this (ms) means chunk timestamps are late. ~5 ms. */
   loopDelayP99Ms: number;
   /** Achieved / target concurrency below this means requests were not kept in flight. */
   minConcurrencyRatio: number;

@@ -32,7 +32,7 @@ export function familyImageTokens(family: string): ((w: number, h: number) => nu
 export function commonNotes(stats: LoadPointStats, records: readonly SampleRecord[], fixedOutput: boolean, maxTokens: number | undefined): string[] {
   const notes: string[] = [];
   const sources = Object.entries(stats.outputTokensSource).map(([k, v]) => `${k}: ${v}`).join(', ');
-  if (sources) notes.push(`output token counts from ${sources} (serving.md §8: server usage preferred over tokenizer counts)`);
+  if (sources) notes.push(`output token counts from ${sources} (server usage preferred over tokenizer counts)`);
   if (fixedOutput && maxTokens !== undefined) {
     const short = records.filter(isRequestRecord).map(requestMeta).filter((m) => m.success && (m.n_out ?? 0) < maxTokens).length;
     if (short > 0) notes.push(`fixed-output mode: ${short} request(s) stopped before ${maxTokens} tokens (the backend did not honour ignoreEos); actual counts are recorded per request`);

@@ -5,7 +5,7 @@ import type { Distribution } from './percentile.ts';
 
 /**
  * LoadPointStats → SuiteSummary metrics (MetricValue with unit and direction) and plain table rows.
- * A metric with no observations is null with n = 0, never 0 (serving.md §8: "all-zero TTFT medians").
+ * A metric with no observations is null with n = 0, never 0 (vllm-project/vllm #5895, #6064: failed requests once counted as zero TTFT).
  */
 
 const ms = (value: number | null, n: number): MetricValue => ({ value, n, better: 'lower', unit: 'ms' });

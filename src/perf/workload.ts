@@ -9,7 +9,7 @@ import { seededRandom } from '../scoring/stats.ts';
  * The requests a performance suite sends: one text prompt plus images, either generated at given
  * sizes (so LLaVA-1.5's fixed 576 image tokens vs LLaVA-1.6 AnyRes's size-dependent count shows in the
  * numbers) or read from a dataset folder. Images are encoded once, before any timed section, so no
- * request pays for image encoding on the client (serving.md §8).
+ * request pays for image encoding on the client (kubernetes-sigs/inference-perf #648: a busy client inflates TTFT).
  */
 
 export const ImageSize = z.strictObject({ width: z.int().positive(), height: z.int().positive() });

@@ -1,15 +1,20 @@
 import path from 'node:path';
 import { loadRun, RUN_FILES, writeOutputFile, type LoadedRun } from '../results/files.ts';
 import { escapeHtml as e } from './escape.ts';
-import { cdfPoints, cdfSpec, latencySets, percentileRows, throughputPoints, throughputSpec } from './latency.ts';
+import { llavaBenchTable, ocrbenchTable, scienceqaTable, suiteDetails } from './details.ts';
+import { latencySection } from './latency-section.ts';
 import { manifestSection } from './manifest-section.ts';
 import { chartHtml, renderPage, SAMPLES_SECTION_HTML, type PageSection, type ReportPage } from './page.ts';
 import { DEFAULT_PUBLISHED_FILE, loadPublished, publishedSeries, resolvePublished, type PublishedScores } from './published.ts';
+import { buildPivot, pivotHtml } from './pivot.ts';
+import { mergeIdentical } from './radar/data.ts';
 import { renderRadarSpec } from './radar/spec.ts';
 import { renderChart, type RenderedChart } from './render.ts';
 import { buildSamplePayload, type SamplePayloadOptions } from './samples.ts';
 import { measuredRadar, modelSeries, type ModelSeries } from './series.ts';
-import { fmtMetric, metricsTable, percentileTable, publishedSourcesTable, publishedTable, suiteTables, table } from './tables.ts';
+import { publishedSourcesTable } from './tables.ts';
+import { UNIT_LEGEND } from './units.ts';
+import { pairVerdicts, verdictHtml } from './verdict.ts';
 
 export interface ReportOptions {
   /** Output HTML file. */
@@ -33,22 +38,27 @@ export interface ReportOptions {
 
 /**
  * Radar charts: measured series, the published figure, and published + measured overlaid. Charts render
- * concurrently: SVG on the main thread, PNG on sharp's thread pool.
+ * concurrently: SVG on the main thread, PNG on sharp's thread pool. Identical measured series are drawn
+ * once with a combined legend entry.
  */
 async function radarCharts(series: readonly ModelSeries[], published: readonly PublishedScores[], png: boolean, ranges?: ReportOptions['radarRanges']) {
   const measured = measuredRadar(series);
+  const merged = mergeIdentical(measured.series, measured.axes);
   const hasValues = measured.series.some((s) => Object.keys(s.values).length > 0);
   const measuredCharts: Array<Promise<RenderedChart>> = [];
   if (measured.axes.length >= 3 && hasValues) {
     measuredCharts.push(renderChart('radar-measured', 'Measured headline scores',
-      renderRadarSpec({ title: 'Measured headline scores', axes: measured.axes, series: measured.series, ranges }), { png }));
+      renderRadarSpec({ title: 'Measured headline scores', axes: measured.axes, series: merged.series, ranges, width: 440, height: 380 }), { png }));
   }
   const publishedCharts: Array<Promise<RenderedChart>> = [];
   for (const [i, pub] of published.entries()) {
     const fig = publishedSeries(pub);
     publishedCharts.push(renderChart(`radar-published-${i}`, fig.title,
       renderRadarSpec({ title: fig.title, axes: pub.axes, series: fig.series }), { png }));
-    const onAxes = measured.series.filter((s) => pub.axes.some((a) => s.values[a] !== undefined));
+    // A published figure used the client's template: scores rendered by a server's own are marked.
+    const serverRendered = new Set(series.filter((s) => s.run.summary.results.some((r) => r.model === s.model && r.promptSource && r.promptSource !== 'client')).map((s) => s.name));
+    const onAxes = merged.series.filter((s) => pub.axes.some((a) => s.values[a] !== undefined))
+      .map((s) => (serverRendered.has(s.name) ? { ...s, name: `${s.name} (server template)` } : s));
     if (onAxes.length > 0) {
       const title = `${fig.title} + this report's models`;
       publishedCharts.push(renderChart(`radar-overlay-${i}`, title,
@@ -56,32 +66,15 @@ async function radarCharts(series: readonly ModelSeries[], published: readonly P
         renderRadarSpec({ title, axes: pub.axes, series: [...fig.series, ...onAxes], missingMarks: false }), { png }));
     }
   }
-  return { measured: await Promise.all(measuredCharts), published: await Promise.all(publishedCharts) };
+  return { measured: await Promise.all(measuredCharts), published: await Promise.all(publishedCharts), merged: merged.merged };
 }
 
-function headlineTable(series: readonly ModelSeries[]): string {
-  const m = measuredRadar(series);
-  if (m.axes.length === 0) return '';
-  return table(['model', ...m.axes.map(e)], m.series.map((s) => [e(s.name), ...m.axes.map((a) => fmtMetric(s.values[a]))]));
+function mergedNote(merged: Map<string, string[]>): string {
+  if (merged.size === 0) return '';
+  return `<p class="small">Drawn once: ${[...merged].map(([name, names]) => `<b>${e(name)}</b> = ${names.map(e).join(', ')}`).join('; ')}.</p>`;
 }
 
-async function latencySection(series: readonly ModelSeries[], png: boolean): Promise<string> {
-  const sets = latencySets(series);
-  if (sets.length === 0) return '';
-  const pending: Array<Promise<RenderedChart>> = [];
-  const label = (s: { series: string; suite: string }) => `${s.series} · ${s.suite}`;
-  const ttft = sets.flatMap((s) => cdfPoints(s.ttft).map((p) => ({ series: label(s), ...p })));
-  if (ttft.length) pending.push(renderChart('ttft-cdf', 'TTFT CDF', cdfSpec('Time to first token (CDF)', ttft), { png }));
-  const itl = sets.flatMap((s) => cdfPoints(s.itl).map((p) => ({ series: label(s), ...p })));
-  if (itl.length) pending.push(renderChart('itl-cdf', 'Inter-token latency CDF', cdfSpec('Inter-token latency, chunk gaps (CDF)', itl, 'fraction of gaps'), { png }));
-  const loadTables = new Map(series.flatMap((s) => s.run.summary.results
-    .filter((r) => r.model === s.model && r.tables?.loadPoints)
-    .map((r) => [`${s.name}\u0000${r.suite}`, r.tables!.loadPoints] as const)));
-  const tp = throughputPoints(sets, loadTables);
-  if (tp.length) pending.push(renderChart('throughput', 'Throughput vs concurrency', throughputSpec(tp), { png }));
-  const charts = await Promise.all(pending);
-  return `${percentileTable(percentileRows(sets))}<div class="charts">${charts.map(chartHtml).join('')}</div>`;
-}
+const RADAR_NOTE = 'Radar axes are scaled independently (floor 10% below the worst value, ceiling 2% above the best); labels show the best value per axis; a gap in a line is a benchmark that was not measured.';
 
 /** Assemble the report page for loaded runs (pure over the runs, apart from reading images). */
 export async function buildReportPage(runs: readonly LoadedRun[], opts: ReportOptions = {}): Promise<ReportPage> {
@@ -92,33 +85,39 @@ export async function buildReportPage(runs: readonly LoadedRun[], opts: ReportOp
   samplesPending?.catch(() => undefined); // awaited below; avoid an unhandled rejection in the meantime
   const published = await Promise.all((opts.published ?? [DEFAULT_PUBLISHED_FILE]).map((p) => loadPublished(resolvePublished(p))));
   const [radars, lat] = await Promise.all([radarCharts(series, published, png, opts.radarRanges), latencySection(series, png)]);
+  const pivot = buildPivot(series, published);
+  const verdicts = runs.length > 1 ? verdictHtml(pairVerdicts(series, pivot)) : '';
   const sections: PageSection[] = [];
+  const charts = [...radars.measured, ...(opts.extraCharts ?? [])];
   sections.push({
     id: 'overview', title: 'Overview',
-    html: `${headlineTable(series)}<div class="charts">${[...radars.measured, ...(opts.extraCharts ?? [])].map(chartHtml).join('')}</div>` +
-      (radars.measured.length ? '' : '<p class="small">A radar needs at least three benchmarks; see the tables below.</p>') +
-      '<p class="small">Radar axes are scaled independently (floor 10% below the worst value, ceiling 2% above the best); labels show raw values, the best per axis. Fractions are shown as percentages; MME keeps its 0–2000 scale. A gap in a line is a benchmark that was not measured.</p>',
+    html: `<div class="first"><div class="first-table">${pivotHtml(pivot)}${verdicts}` +
+      `<p class="small legend">${e(UNIT_LEGEND)} <b>Bold</b> = best in its column; ↑/↓ = higher/lower is better; grey rows are published reference numbers (they reproduce only loosely: template, prompt and judge differ).</p></div>` +
+      `<div class="first-chart">${charts.map(chartHtml).join('')}${mergedNote(radars.merged)}` +
+      (radars.measured.length ? `<p class="small">${RADAR_NOTE}</p>` : '<p class="small">A radar needs at least three benchmarks; see the table.</p>') + '</div></div>',
   });
   sections.push(...(opts.extraSections ?? []));
+  const sqa = scienceqaTable(series, published);
+  if (sqa) sections.push({ id: 'scienceqa', title: 'ScienceQA categories', collapsed: true, html: sqa });
+  const lb = llavaBenchTable(series);
+  if (lb) sections.push({ id: 'llava-bench', title: 'LLaVA-Bench by category', collapsed: true, html: lb });
+  const ocr = ocrbenchTable(series);
+  if (ocr) sections.push({ id: 'ocrbench', title: 'OCRBench by type', collapsed: true, html: ocr });
+  if (lat) sections.push({ id: 'latency', title: 'Latency and throughput', collapsed: true, html: lat });
+  sections.push({ id: 'suites', title: 'Per-suite details', collapsed: true, html: suiteDetails(series) || '<p>No summaries in these runs.</p>' });
   if (published.length) {
     sections.push({
-      id: 'published', title: 'Published reference scores',
+      id: 'published', title: 'Published reference scores', collapsed: true,
       html: `<div class="charts">${radars.published.map(chartHtml).join('')}</div>` +
         '<p class="small">Dashed lines are published numbers, solid lines measured ones. Published numbers reproduce only loosely (template, prompt suffix, judge and split differences); use them as a sanity reference, gate against your own baseline runs.</p>' +
         published.map((p) => publishedSourcesTable(p)).join(''),
     });
   }
-  sections.push({ id: 'metrics', title: 'Metrics', html: metricsTable(series) });
-  const sqa = suiteTables(series, (s) => s === 'scienceqa') + published.map((p) => publishedTable(p, 'scienceqa')).join('');
-  if (sqa.trim()) sections.push({ id: 'scienceqa', title: 'ScienceQA categories', html: sqa });
-  const other = suiteTables(series, (s) => s !== 'scienceqa');
-  if (other.trim()) sections.push({ id: 'tables', title: 'Suite tables', html: other });
-  if (lat) sections.push({ id: 'latency', title: 'Latency and throughput', html: lat });
-  sections.push({ id: 'manifest', title: 'Run manifest', html: runs.map(manifestSection).join('') });
+  sections.push({ id: 'manifest', title: 'Run manifest', collapsed: true, html: runs.map(manifestSection).join('') });
   const samples = await samplesPending;
   if (samples) {
     const note = samples.thumbsSkipped ? `<p class="small">${samples.thumbsSkipped} images have no thumbnail (size cap).</p>` : '';
-    sections.push({ id: 'samples', title: 'Samples', html: SAMPLES_SECTION_HTML + note });
+    sections.push({ id: 'samples', title: 'Samples', collapsed: true, html: SAMPLES_SECTION_HTML + note });
   }
   const ids = runs.map((r) => r.summary.runId).join(', ');
   return { title: opts.title ?? `vlmbench report — ${ids}`, subtitle: `${series.length} model series · runs: ${ids}`, sections, samples };

@@ -3,7 +3,7 @@ import type { SampleRecord } from '../core/record.ts';
 import { CHART_FONT, SERIES_COLORS } from './radar/spec.ts';
 import { isPerfSummary, type ModelSeries } from './series.ts';
 
-/** Per-request latency values of one model series on one suite (serving.md §9 formulas). */
+/** Per-request latency values of one model series on one suite (vLLM `benchmarks/benchmark_serving.py` `calculate_metrics` definitions). */
 export interface LatencySet {
   series: string;
   suite: string;
@@ -74,7 +74,12 @@ export function cdfPoints(sorted: readonly number[], max = 200): Array<{ ms: num
   return pts;
 }
 
-export interface ThroughputPoint { series: string; concurrency: number; tokPerS: number; reqPerS: number; n: number }
+export interface ThroughputPoint {
+  series: string; concurrency: number; tokPerS: number; reqPerS: number; n: number;
+  /** False when the suite marked the load point invalid; drawn hollow, never dropped. */
+  valid: boolean;
+  reason: string;
+}
 
 /** Concurrency of a request record: meta.concurrency, or the throughput suite's load label 'c4'. */
 function concurrencyOf(r: SampleRecord): number | undefined {
@@ -98,8 +103,12 @@ export function throughputPoints(sets: readonly LatencySet[], tables: ReadonlyMa
     if (Array.isArray(rows)) {
       const pts = rows.flatMap((row: Record<string, unknown>) => {
         const c = Number(row.target_concurrency);
-        if (row.mode !== 'concurrency' || !Number.isFinite(c) || row.valid === false) return [];
-        return [{ series: name, concurrency: c, tokPerS: Number(row.output_throughput) || 0, reqPerS: Number(row.request_throughput) || 0, n: Number(row.completed) || 0 }];
+        if (row.mode !== 'concurrency' || !Number.isFinite(c)) return [];
+        const reasons = Array.isArray(row.invalid_reasons) ? row.invalid_reasons.map(String) : [];
+        return [{
+          series: name, concurrency: c, tokPerS: Number(row.output_throughput) || 0, reqPerS: Number(row.request_throughput) || 0, n: Number(row.completed) || 0,
+          valid: row.valid !== false, reason: row.valid === false ? reasons.join('; ') || 'marked invalid by the suite' : '',
+        }];
       });
       if (pts.length >= 2) { out.push(...pts); continue; }
     }
@@ -116,20 +125,26 @@ export function throughputPoints(sets: readonly LatencySet[], tables: ReadonlyMa
       const end = Math.max(...recs.map((r) => r.timings!.startedAt + r.timings!.endMs));
       const dur = Math.max(1e-9, (end - start) / 1000);
       const tokens = recs.reduce((a, r) => a + (r.usage?.completionTokens ?? r.timings!.chunkTokens.reduce((x, y) => x + y, 0)), 0);
-      out.push({ series: name, concurrency: c, tokPerS: tokens / dur, reqPerS: recs.length / dur, n: recs.length });
+      out.push({ series: name, concurrency: c, tokPerS: tokens / dur, reqPerS: recs.length / dur, n: recs.length, valid: true, reason: '' });
     }
   }
   return out;
 }
 
+/** Charts share the radar's footprint; legends sit below in two columns so long names never widen them. */
+export const CHART_SIZE = { width: 440, height: 260 } as const;
+
 function colorScale(names: string[]) {
-  return { field: 'series', type: 'nominal', scale: { domain: names, range: names.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]!) }, legend: { title: null, orient: 'bottom', labelLimit: 300 } } as const;
+  return {
+    field: 'series', type: 'nominal', scale: { domain: names, range: names.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]!) },
+    legend: { title: null, orient: 'bottom', direction: 'horizontal', columns: Math.min(2, names.length), labelLimit: 210, labelFontSize: 11, symbolType: 'stroke' },
+  } as const;
 }
 
 export function cdfSpec(title: string, rows: Array<{ series: string; ms: number; p: number }>, yTitle = 'fraction of requests'): TopLevelSpec {
   const names = [...new Set(rows.map((r) => r.series))];
   return {
-    title, width: 520, height: 280, config: { font: CHART_FONT, background: 'white' },
+    title, ...CHART_SIZE, config: { font: CHART_FONT, background: 'white' },
     data: { values: rows },
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
     encoding: {
@@ -140,17 +155,27 @@ export function cdfSpec(title: string, rows: Array<{ series: string; ms: number;
   } as unknown as TopLevelSpec;
 }
 
+/**
+ * Throughput per load point on a categorical concurrency axis holding exactly the measured loads.
+ * Invalid points are drawn hollow (the line still passes through them) with the reason in the tooltip.
+ */
 export function throughputSpec(points: readonly ThroughputPoint[]): TopLevelSpec {
   const names = [...new Set(points.map((p) => p.series))];
+  const loads = [...new Set(points.map((p) => p.concurrency))].sort((a, b) => a - b);
+  const values = points.map((p) => ({ ...p, status: p.valid ? 'valid' : 'INVALID', reason: p.reason || '—' }));
+  const x = { field: 'concurrency', type: 'ordinal', title: 'concurrent requests', scale: { domain: loads }, axis: { labelAngle: 0 } };
+  const y = { field: 'tokPerS', type: 'quantitative', title: 'output tokens / s' };
+  const tooltip = [{ field: 'series' }, { field: 'concurrency' }, { field: 'tokPerS', title: 'tok/s', format: '.1f' }, { field: 'reqPerS', title: 'req/s', format: '.2f' }, { field: 'status' }, { field: 'reason' }];
+  const noLegend = { field: 'series', type: 'nominal', legend: null };
   return {
-    title: 'Output throughput vs concurrency', width: 520, height: 280, config: { font: CHART_FONT, background: 'white' },
-    data: { values: points },
-    mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: {
-      x: { field: 'concurrency', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'concurrent requests' },
-      y: { field: 'tokPerS', type: 'quantitative', title: 'output tokens / s' },
-      color: colorScale(names),
-      tooltip: [{ field: 'series' }, { field: 'concurrency' }, { field: 'tokPerS', format: '.1f' }, { field: 'reqPerS', format: '.2f' }],
-    },
+    title: 'Output throughput vs concurrency', ...CHART_SIZE, config: { font: CHART_FONT, background: 'white' },
+    data: { values },
+    encoding: { x, y },
+    // A layer whose filter keeps nothing makes vega log an empty-extent warning: add only layers with points.
+    layer: [
+      { mark: { type: 'line', strokeWidth: 2 }, encoding: { color: colorScale(names) } },
+      ...(points.some((p) => p.valid) ? [{ transform: [{ filter: 'datum.valid' }], mark: { type: 'point', filled: true, size: 60 }, encoding: { color: noLegend, tooltip } }] : []),
+      ...(points.some((p) => !p.valid) ? [{ transform: [{ filter: '!datum.valid' }], mark: { type: 'point', filled: false, fill: 'white', strokeWidth: 2, size: 70 }, encoding: { color: noLegend, tooltip } }] : []),
+    ],
   } as unknown as TopLevelSpec;
 }

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import type { LoadedRun } from '../results/files.ts';
 import { escapeHtml as e } from './escape.ts';
 import { table } from './tables.ts';
@@ -31,5 +32,5 @@ export function manifestSection(run: LoadedRun): string {
     `<dl>${facts.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>` +
     `<h4>Models</h4>${models}<h4>Datasets</h4>${datasets}` +
     (packages ? `<h4>Packages</h4><p class="small">${packages}</p>` : '') +
-    `<details><summary>Resolved config (secrets redacted)</summary><pre>${e(JSON.stringify(m.config, null, 2))}</pre></details></div>`;
+    `<details><summary>Resolved config (secrets redacted)</summary><pre class="yaml">${e(stringify(m.config))}</pre></details></div>`;
 }

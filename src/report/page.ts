@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { REPORT_CSS, SAMPLE_BROWSER_JS } from './assets.ts';
+import { REPORT_CSS } from './assets.ts';
+import { PAGE_JS } from './page-script.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
 import type { RenderedChart } from './render.ts';
 import type { SamplePayload } from './samples.ts';
@@ -8,6 +9,8 @@ export interface PageSection {
   id: string;
   title: string;
   html: string;
+  /** Closed until the reader opens it (or follows a link to it); the first screen stays short. */
+  collapsed?: boolean;
 }
 
 export interface ReportPage {
@@ -39,7 +42,7 @@ export const SAMPLES_SECTION_HTML = `
   <label>search <input id="f-text" type="search" placeholder="question, answer or id"></label>
   <span id="samples-count" class="small"></span>
 </div>
-<table class="samples"><thead><tr><th class="thumb">image</th><th>model · suite · id</th><th>prompt</th><th>answer</th><th>reference</th><th>score</th></tr></thead>
+<table class="samples"><thead><tr><th class="thumb">image</th><th>model · suite · id</th><th>prompt</th><th>answer</th><th>reference</th><th>score · result</th></tr></thead>
 <tbody id="samples-body"></tbody></table>
 <button id="samples-more" type="button" hidden>show more</button>`;
 
@@ -48,11 +51,13 @@ export const SAMPLES_SECTION_HTML = `
  * inline script whose hash it names, so even a missed escape could not run injected script.
  */
 export function renderPage(page: ReportPage): string {
-  const scriptHash = createHash('sha256').update(SAMPLE_BROWSER_JS).digest('base64');
+  const scriptHash = createHash('sha256').update(PAGE_JS).digest('base64');
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
   const nav = page.sections.map((s) => `<a href="#${e(s.id)}">${e(s.title)}</a>`).join('');
-  const body = page.sections.map((s) => `<section id="${e(s.id)}"><h2>${e(s.title)}</h2>\n${s.html}\n</section>`).join('\n');
-  const data = page.samples ? `<script type="application/json" id="vlmbench-samples">${jsonForScript(page.samples)}</script>\n<script>${SAMPLE_BROWSER_JS}</script>` : '';
+  const body = page.sections.map((s) => (s.collapsed
+    ? `<section id="${e(s.id)}"><details class="section"><summary><h2>${e(s.title)}</h2></summary>\n${s.html}\n</details></section>`
+    : `<section id="${e(s.id)}"><h2>${e(s.title)}</h2>\n${s.html}\n</section>`)).join('\n');
+  const data = (page.samples ? `<script type="application/json" id="vlmbench-samples">${jsonForScript(page.samples)}</script>\n` : '') + `<script>${PAGE_JS}</script>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">

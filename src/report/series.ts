@@ -49,6 +49,26 @@ export function radarAxisOf(suite: string, headline?: string): string {
 }
 
 /**
+ * LLaVA-Bench is only comparable with the published figures under the published protocol (judge
+ * `compat: llava`, LLaVA `llava/eval/summarize_gpt_review.py`). Other modes get their own, labelled
+ * axis, so they never share one with a published number (the overlay chart draws published axes only).
+ */
+export const LLAVA_BENCH_AXIS_LABELS = {
+  robust: 'LLaVA-Bench (compat robust)',
+  noJudge: 'LLaVA-Bench (no judge: ROUGE-L)',
+} as const;
+
+/** The axis a suite summary is drawn on: radarAxisOf, with LLaVA-Bench's protocol in the label when it is not upstream's. */
+export function summaryAxis(r: SuiteSummary): string {
+  const axis = radarAxisOf(r.suite, r.headline);
+  if (axis !== 'LLaVA-Bench') return axis;
+  if (r.headline === 'rougeL_nojudge') return LLAVA_BENCH_AXIS_LABELS.noJudge;
+  // Summaries written before the mode was renamed say 'default' for 'robust'.
+  const compat = (r.tables?.judge as { compat?: string } | undefined)?.compat;
+  return compat === undefined || compat === 'llava' ? axis : LLAVA_BENCH_AXIS_LABELS.robust;
+}
+
+/**
  * Measured radar series: one per model series, headline of each quality suite on its axis. Suites that
  * share an axis are combined: LLaVA-Bench categories as a ratio of means over all their questions (as
  * the official summary computes the overall score), other suites as an n-weighted mean.
@@ -59,7 +79,7 @@ export function measuredRadar(series: readonly ModelSeries[]): { axes: string[];
     const acc = new Map<string, { sum: number; n: number; model: number; ref: number; ratio: boolean }>();
     for (const r of s.run.summary.results) {
       if (r.model !== s.model || isPerfSummary(r)) continue;
-      const axis = radarAxisOf(r.suite, r.headline);
+      const axis = summaryAxis(r);
       const v = headlineValue(r, axis);
       axisNames.push(axis);
       if (v === null) continue;

@@ -38,6 +38,8 @@ export function metricsTable(series: readonly ModelSeries[]): string {
         ]);
       }
       for (const note of r.notes ?? []) rows.push([e(s.name), e(r.suite), '<i>note</i>', `<span class="note">${e(note)}</span>`, '', '', '', '', '', '']);
+      // Scores rendered by a server's own template are not the reference protocol: label them.
+      if (r.promptSource && r.promptSource !== 'client') rows.push([e(s.name), e(r.suite), '<i>prompt</i>', `<span class="note">${e(r.promptSource)}</span>`, '', '', '', '', '', '']);
     }
   }
   if (rows.length === 0) return '<p>No summaries in these runs.</p>';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface ThumbnailOptions {
@@ -127,4 +127,49 @@ export async function resolveImage(name: string, candidatesDirs: readonly string
     } catch { /* try the next folder */ }
   }
   return undefined;
+}
+
+const IMAGE_EXT = /\.(jpe?g|png|webp|gif|bmp|tiff?)$/i;
+
+/** Image files under `root` (relative paths with '/'), breadth-first, bounded so a huge tree stays cheap. */
+async function listImages(root: string, maxFiles = 50_000, maxDepth = 5): Promise<string[]> {
+  const out: string[] = [];
+  let level = [''];
+  for (let depth = 0; depth <= maxDepth && level.length && out.length < maxFiles; depth++) {
+    const next: string[] = [];
+    for (const rel of level) {
+      const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
+      for (const d of entries) {
+        const p = rel ? `${rel}/${d.name}` : d.name;
+        if (d.isDirectory()) next.push(p);
+        else if (IMAGE_EXT.test(d.name)) out.push(p);
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+/**
+ * For names that are not where the layout says: the file under `root` whose path ends with the name
+ * (`3/image.png` finds `images/test/3/image.png`). Key: `${root}\u0000${name}`.
+ */
+export async function findBySuffix(wanted: ReadonlyArray<{ name: string; root?: string }>): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const byRoot = new Map<string, string[]>();
+  for (const w of wanted) if (w.root && !path.isAbsolute(w.name)) byRoot.set(w.root, [...(byRoot.get(w.root) ?? []), w.name]);
+  for (const [root, names] of byRoot) {
+    const files = await listImages(root);
+    const byBase = new Map<string, string[]>();
+    for (const f of files) {
+      const base = f.slice(f.lastIndexOf('/') + 1);
+      byBase.set(base, [...(byBase.get(base) ?? []), f]);
+    }
+    for (const name of names) {
+      const norm = name.replace(/\\/g, '/').replace(/^\.\//, '');
+      const hit = (byBase.get(norm.slice(norm.lastIndexOf('/') + 1)) ?? []).find((f) => f === norm || f.endsWith(`/${norm}`));
+      if (hit) found.set(`${root}\u0000${name}`, path.join(root, hit));
+    }
+  }
+  return found;
 }

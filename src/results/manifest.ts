@@ -29,6 +29,10 @@ export interface RunManifest {
   configFile?: string;
   overrides?: Record<string, unknown>;
   configHash: string;
+  /** The evaluation part of the config, by field (`suites.<id>`, `judge`, `run.seed`): must match to compare. */
+  evaluationHashes?: Record<string, string>;
+  /** The model part, by model id (backend settings): reported when it differs, never an error. */
+  modelHashes?: Record<string, string>;
   /** Per model: backend, family, template, device, files with hashes. */
   models: Array<{
     id: string;

@@ -7,6 +7,8 @@ import type { Scheduler } from './scheduler.ts';
 
 /** Progress and log events a run emits; the CLI's progress display consumes them. */
 export interface RunEvents {
+  /** Once, before the first task: how many model × suite tasks the run has (for an overall n/N and ETA). */
+  onRunStart?(run: { tasks: number }): void;
   onTaskStart?(task: { model: string; suite: string; total: number; alreadyDone: number }): void;
   onSampleDone?(task: { model: string; suite: string }, ok: boolean): void;
   onTaskEnd?(task: { model: string; suite: string }): void;

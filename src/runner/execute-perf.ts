@@ -1,5 +1,6 @@
 import type { PerfDriver, PerfSuite } from '../core/suite.ts';
 import type { TaskContext } from './context.ts';
+import { defaultPromptSource } from './execute-quality.ts';
 import { sampleKey } from './journal.ts';
 
 /** A performance suite drives its own request pattern; the runner lends it the scheduler and journal. */
@@ -10,10 +11,12 @@ export async function executePerfSuite(task: TaskContext, suite: PerfSuite<unkno
     capabilities: task.backend.capabilities,
     done: existingIds,
     signal: task.stop,
-    send: (req, signal) => task.scheduler.submit(task.backend, req, { signal, shouldStart: () => !task.stop.aborted && !task.errors.stopped(t.model) }),
+    // Perf requests are for timing: backends whose streamed text is lossy may stream only these.
+    send: (req, signal) => task.scheduler.submit(task.backend, { ...req, purpose: 'timing' }, { signal, shouldStart: () => !task.stop.aborted && !task.errors.stopped(t.model) }),
     async record(rec) {
       if (rec.error?.code === 'E_ABORTED') return;
-      task.journal.append({ ...rec, key: sampleKey(t.model, t.suite, rec.sampleId, rec.repeat), ...t, finishedAt: new Date().toISOString() });
+      // ModelInfo.promptSource describes timing requests (perf records are built by the suite, not from one result).
+      task.journal.append({ ...rec, promptSource: rec.promptSource ?? defaultPromptSource(task), key: sampleKey(t.model, t.suite, rec.sampleId, rec.repeat), ...t, finishedAt: new Date().toISOString() });
       task.events.onSampleDone?.(t, !rec.error);
       task.errors.sampleDone(t.model, t.suite, rec.sampleId, rec.error);
     },
@@ -22,3 +25,4 @@ export async function executePerfSuite(task: TaskContext, suite: PerfSuite<unkno
   await suite.run(driver, task.suiteCtx);
   task.events.onTaskEnd?.(t);
 }
+

@@ -1,5 +1,5 @@
-import { toErrorRecord, type ErrorRecord } from '../core/errors.ts';
-import type { SampleRecord } from '../core/record.ts';
+import { DatasetError, toErrorRecord, type ErrorRecord } from '../core/errors.ts';
+import type { PromptSource, SampleRecord } from '../core/record.ts';
 import { DEFAULT_GEN_PARAMS, isImagePart, isTextPart, type VlmRequest } from '../core/request.ts';
 import type { LoadedSample, QualitySuite, ScoreOutcome } from '../core/suite.ts';
 import type { VlmResult } from '../core/response.ts';
@@ -12,10 +12,28 @@ type Doc = unknown;
 /** Phase: load the dataset and keep the samples this run (limit, tag, shard) is responsible for. */
 async function selectSamples(task: TaskContext, suite: QualitySuite<Doc, unknown>): Promise<LoadedSample<Doc>[]> {
   const all = await suite.load(task.suiteCtx);
+  refuseDuplicateIds(task, all);
   const tag = task.suiteCtx.tag;
   const tagged = tag ? all.filter((s) => hasTag(s, tag, task.suiteId)) : all;
   const limited = task.suiteCtx.limit ? tagged.slice(0, task.suiteCtx.limit) : tagged;
   return limited.filter((s) => inShard(task.suiteId, s.id, task.shard));
+}
+
+/**
+ * The journal keys samples by id, so two samples with one id would silently become one: a loader
+ * that yields a repeated id is a bug in the loader or the data, and the suite stops before running.
+ */
+function refuseDuplicateIds(task: TaskContext, all: readonly LoadedSample<Doc>[]): void {
+  const seen = new Set<string>();
+  for (const s of all) {
+    if (seen.has(s.id)) {
+      throw new DatasetError(`suite '${task.suiteId}' yields sample id '${s.id}' more than once; results would overwrite each other`, {
+        file: task.suiteCtx.datasetDir, field: 'sample id',
+        hint: 'every sample needs its own id: check the dataset for repeated ids, or report the suite\'s loader as a bug',
+      });
+    }
+    seen.add(s.id);
+  }
 }
 
 /**
@@ -36,12 +54,26 @@ function buildRequest(task: TaskContext, suite: QualitySuite<Doc, unknown>, id: 
   return { sampleId: id, messages: prep.messages, params };
 }
 
+/** The model's declared provenance; custom modules build their own prompts (`raw`), every other backend renders the family's. */
+export function defaultPromptSource(task: Pick<TaskContext, 'model'>): PromptSource {
+  return task.model.info.promptSource ?? { by: task.model.info.backend === 'custom' ? 'raw' : 'client' };
+}
+
 function inputSummary(req: VlmRequest): SampleRecord['input'] {
   const parts = req.messages.flatMap((m) => m.content);
   return {
     text: parts.filter(isTextPart).map((p) => p.text).join('\n'),
     images: parts.filter(isImagePart).map((p) => (p.image.kind === 'path' ? p.image.path : p.image.name ?? '<buffer>')),
   };
+}
+
+/**
+ * The suite's own input summary (display names) plus the image files the request actually sent, so
+ * the report finds each image whatever the dataset layout.
+ */
+function withSentFiles(described: SampleRecord['input'], sent: SampleRecord['input']): SampleRecord['input'] {
+  if (!described) return sent;
+  return sent?.images.length ? { ...described, files: sent.images } : described;
 }
 
 async function scoreSafely(suite: QualitySuite<Doc, unknown>, doc: Doc, result: VlmResult & { ok: true }, task: TaskContext): Promise<ScoreOutcome | ErrorRecord> {
@@ -78,7 +110,8 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   const result = await task.scheduler.submit(task.backend, req, { shouldStart: () => !task.stop.aborted && !task.errors.stopped(base.model) });
   if (!result.ok && result.error.code === 'E_ABORTED') return;
 
-  const common = { input: described.input ?? inputSummary(req), prompt: result.prompt, meta: described.meta, reference: described.reference };
+  const promptSource = (result.ok ? result.promptSource : undefined) ?? defaultPromptSource(task);
+  const common = { input: withSentFiles(described.input, inputSummary(req)), prompt: result.prompt, promptSource, meta: described.meta, reference: described.reference };
   if (!result.ok) return finish({ ...common, scores: {}, timings: result.timings, error: result.error, attempts: result.attempts });
 
   const outcome = await scoreSafely(suite, sample.doc, result, task);

@@ -59,6 +59,35 @@ export function configHash(plan: RunPlan): string {
   return sha256(stableStringify({ config: redacted, models: models.map((m) => m.backend), overrides: { ...plan.overrides, out: undefined, runId: undefined, shard: undefined } })).slice(0, 16);
 }
 
+const shortHash = (v: unknown) => sha256(stableStringify(v ?? null)).slice(0, 16);
+
+/**
+ * The evaluation part of the config, one hash per field that shapes the scores independently of the model
+ * under test: each suite (name, split, limit, max tokens, prompt, resolved options), the judge settings
+ * that change its verdicts, and the seed. Dataset contents and prompt templates are hashed on their own
+ * (datasets, templateHashes). Two runs that differ here are not comparable; the gate names the field.
+ */
+export function evaluationHashes(plan: RunPlan): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of plan.suites) {
+    const { dataset: _dataset, id: _id, options: _options, ...cfg } = s.config;
+    out[`suites.${s.id}`] = shortHash({ ...cfg, options: s.options });
+  }
+  const j = plan.config.judge;
+  if (j) out.judge = shortHash({ provider: j.provider, model: j.model, temperature: j.temperature, maxTokens: j.maxTokens, rules: j.rules, compat: j.compat });
+  out['run.seed'] = shortHash(plan.config.run.seed);
+  return out;
+}
+
+/**
+ * The model part, per model id: its backend settings (type, files, quantization, runtime options such as
+ * threads or context size), secrets redacted. A gate reports a difference here; it is what a gate is for.
+ */
+export function modelHashes(plan: RunPlan): Record<string, string> {
+  const { models } = redactConfig({ models: plan.models } as never, plan.secretPaths) as { models: ModelConfig[] };
+  return Object.fromEntries(models.map((m) => [m.id, shortHash(m.backend)]));
+}
+
 export async function buildManifest(plan: RunPlan, runId: string): Promise<RunManifest> {
   const cacheFile = path.join(path.dirname(plan.runDir), '.hash-cache.json');
   const packages: Record<string, string> = {};
@@ -81,6 +110,8 @@ export async function buildManifest(plan: RunPlan, runId: string): Promise<RunMa
     configFile: plan.configFile,
     overrides: { ...plan.overrides },
     configHash: configHash(plan),
+    evaluationHashes: evaluationHashes(plan),
+    modelHashes: modelHashes(plan),
     models: await Promise.all(plan.models.map(async (m) => ({
       id: m.id,
       family: m.family,

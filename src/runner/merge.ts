@@ -10,6 +10,8 @@ import { summarizeRun, type SummaryTask } from './summarize.ts';
 export interface MergeResult {
   outDir: string;
   samples: number;
+  /** The config's report settings, so the merged run gets the report an unsharded run would. */
+  report: { enabled: boolean; out?: string; published: string[] };
   summary: RunSummary;
 }
 
@@ -49,7 +51,7 @@ export async function mergeRuns(shardDirs: string[], outDir: string, env: NodeJS
   const first = runs[0]!.manifest;
   if (!first.configFile) throw new UsageError('shard manifest does not record its config file', { file: shardDirs[0] });
   const overrides = { ...(first.overrides as RunOverrides | undefined), shard: undefined };
-  const plan = await planRun(first.configFile, overrides, env, outDir);
+  const plan = await planRun(first.configFile, overrides, env, outDir, { checkInputs: false });
   const tasks: SummaryTask[] = plan.models.flatMap((m) => plan.suites.map((s) => ({
     model: m.id, suite: s,
     ctx: { datasetDir: s.datasetDir, options: s.options, fixturesDir: plan.fixturesDir, seed: plan.config.run.seed, services: {}, log: () => undefined, limit: s.config.limit } as SuiteContext<unknown>,
@@ -60,5 +62,5 @@ export async function mergeRuns(shardDirs: string[], outDir: string, env: NodeJS
   const manifest: RunManifest & { mergedFrom: string[] } = { ...first, runId: summary.runId, shard: undefined, mergedFrom: runs.map((r) => r.dir) };
   await writeOutputFile(path.join(outDir, RUN_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeOutputFile(path.join(outDir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
-  return { outDir, samples: samples.length, summary };
+  return { outDir, samples: samples.length, summary, report: plan.config.report };
 }

@@ -12,6 +12,7 @@ import type { RunEvents, TaskContext } from './context.ts';
 import { collectErrorKinds, ErrorTracker, type ErrorKind } from './error-kinds.ts';
 import { executePerfSuite } from './execute-perf.ts';
 import { executeQualitySuite } from './execute-quality.ts';
+import { pullRemoteModels } from './inputs.ts';
 import { Journal } from './journal.ts';
 import { acquireRunLock } from './lock.ts';
 import { buildManifest, resumeDifferences, ResumeError, withBackendInfo } from './manifest.ts';
@@ -135,6 +136,7 @@ async function executeAll(
     stop: opts.stop ?? new AbortController().signal,
     errors: new ErrorTracker({ after: plan.config.run.stopAfterErrors }, log),
   };
+  opts.events?.onRunStart?.({ tasks: plan.models.length * plan.suites.length });
   try {
     for (const [i, model] of plan.models.entries()) {
       if (state.stop.aborted) break;
@@ -170,6 +172,12 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
       const stoppedBefore = state.errors.stopped(model.id);
       if (stoppedBefore) {
         task.failure = stoppedBefore;
+        continue;
+      }
+      // Load tests measure the whole machine: one measurement per sharded run, on shard 0, not one per pod.
+      const shard = plan.overrides.shard;
+      if (s.suite.kind === 'performance' && shard && shard.count > 1 && shard.index !== 0) {
+        task.skipped = `performance suites run on shard 0 of ${shard.count} only`;
         continue;
       }
       // A suite that cannot load its samples (or dies mid-way) fails its task, not the run.
@@ -214,6 +222,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const log = opts.events?.log ?? (() => undefined);
   if (opts.retryErrors && !opts.resumeDir) throw new UsageError('--retry-errors needs --resume <run-dir>', { hint: 'vlmbench run --resume <run-dir> --retry-errors' });
   const plan = await planRun(opts.configFile, opts.overrides ?? {}, env, opts.resumeDir);
+  // Remote model files the plan found missing but reachable: fetched (with progress) before the run starts.
+  await pullRemoteModels(plan.toPull, { env, log, signal: opts.abort });
   // An unusable --out / run.out is the user's to fix (exit 2), found before any work starts.
   await mkdir(plan.runDir, { recursive: true }).catch((err) => { throw outputPathError(err, plan.runDir); });
   const releaseLock = acquireRunLock(plan.runDir);

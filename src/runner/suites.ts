@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Suite } from '../core/suite.ts';
 import { ConfigError } from '../core/errors.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 /** The one suite registry: suite name → the module that defines it (imported lazily). */
 const SUITE_MODULES: Record<string, string> = {
@@ -13,6 +14,15 @@ const SUITE_MODULES: Record<string, string> = {
   textvqa: '../../suites/ocr/index.ts',
   ocrbench: '../../suites/ocr/index.ts',
   docvqa: '../../suites/ocr/index.ts',
+  vqav2: '../../suites/vqav2/index.ts',
+  gqa: '../../suites/gqa/index.ts',
+  vizwiz: '../../suites/vizwiz/index.ts',
+  pope: '../../suites/pope/index.ts',
+  mme: '../../suites/mme/index.ts',
+  mmbench: '../../suites/mmbench/index.ts',
+  'mmbench-cn': '../../suites/mmbench/index.ts',
+  'seed-bench': '../../suites/seed-bench/index.ts',
+  'mm-vet': '../../suites/mm-vet/index.ts',
   latency: '../../suites/latency/index.ts',
   throughput: '../../suites/throughput/index.ts',
 };
@@ -27,7 +37,7 @@ const isModulePath = (name: string) => name.startsWith('/') || /\.[cm]?[jt]s$/.t
  */
 export async function loadSuite(name: string, field: string): Promise<Suite> {
   const url = isModulePath(name) ? pathToFileURL(name).href : SUITE_MODULES[name] && new URL(SUITE_MODULES[name]!, import.meta.url).href;
-  if (!url) throw new ConfigError(`unknown suite '${name}'`, { field, hint: `known suites: ${KNOWN_SUITES.join(', ')}, or a path to your own suite module` });
+  if (!url) throw new ConfigError(`unknown suite '${name}'${didYouMean(name, KNOWN_SUITES)}`, { field, hint: `known suites: ${KNOWN_SUITES.join(', ')}, or a path to your own suite module` });
   let mod: { suites?: Suite[] };
   try {
     mod = (await import(url)) as { suites?: Suite[] };

@@ -1,7 +1,7 @@
 import { pySplit, pyStrip } from './pytext.ts';
 
 /**
- * ANLS (DocVQA, InfoVQA, ST-VQA; reference/scoring.md §4). Two official variants, both with τ = 0.5:
+ * ANLS (DocVQA, InfoVQA, ST-VQA; rrc.cvc.uab.es DocVQA evaluation, Biten et al. 2019). Two official variants, both with τ = 0.5:
  * - 'lmms-eval' (default, `api/metrics.py::anls`): distance on lowercased, stripped, whitespace-collapsed
  *   strings, but divided by the RAW lengths (of the upper-cased strings, so `ß` counts 2); two empty
  *   strings score 1.

@@ -2,7 +2,7 @@ import { pyReplace, pySplit, pyStrip } from './pytext.ts';
 
 /**
  * The EvalAI answer normaliser used by VQAv2, TextVQA and VizWiz (LLaVA `m4c_evaluator.py::
- * EvalAIAnswerProcessor`, from MMF), reproduced with its quirks (reference/scoring.md §3.1, Appendix):
+ * EvalAIAnswerProcessor`, from MMF), reproduced with its quirks (LLaVA `llava/eval/m4c_evaluator.py`):
  * commas and `?` vanish first; the punctuation rule looks at the pre-punctuation text; the period
  * pattern's `(?!<=\d)` is a lookahead that never fires; at most 32 periods go (`re.UNICODE` passed as
  * the count); contractions are looked up after lowercasing, so entries like `Im` can never apply.

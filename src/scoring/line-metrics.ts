@@ -1,8 +1,8 @@
 import { anlsScore } from './anls.ts';
-import { ocrbenchScore, ocrbenchTotals } from './ocrbench.ts';
-import { parsePope, popeMetrics, type YesNo } from './pope.ts';
+import { ocrbenchScore, ocrbenchTotals, type OcrBenchVersion } from './ocrbench.ts';
 import { sqaPredIndex, type SqaMode } from './scienceqa.ts';
 import { bootstrapMeanCI, wilsonInterval } from './stats.ts';
+import { radarLineMetrics } from './radar-line-metrics.ts';
 import { vqaSoftAccuracy } from './vqa.ts';
 
 /**
@@ -15,7 +15,7 @@ export class FieldProblem extends Error {
   constructor(readonly field: string, message: string) { super(message); }
 }
 
-export interface LineOptions { sqaMode: SqaMode }
+export interface LineOptions { sqaMode: SqaMode; ocrbenchVariant?: OcrBenchVersion }
 
 export interface LineMetric<T> {
   /** Fields the metric reads, for --help. */
@@ -38,6 +38,17 @@ const strArray = (obj: Record<string, unknown>, field: string): string[] => {
   }
   return v as string[];
 };
+/** OCRBench answers: a string or a non-empty list of strings, as OCRBench.json stores them (851 of 1000 are strings). */
+const strOrList = (obj: Record<string, unknown>, field: string): string | string[] => {
+  const v = obj[field];
+  if (typeof v === 'string') return v;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string')) {
+    throw new FieldProblem(field, `"${field}" must be a string or a non-empty array of strings (got ${describe(v)})`);
+  }
+  return v as string[];
+};
+/** The first of `names` present in obj (OCRBench.json and lmms-eval's dataset name the same fields differently). */
+const pick = (obj: Record<string, unknown>, names: readonly string[]) => names.find((n) => obj[n] !== undefined) ?? names[0]!;
 const describe = (v: unknown) => (v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`);
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -67,13 +78,16 @@ const anls: LineMetric<{ prediction: string; answers: string[] }> = {
   summary: (_, s) => meanSummary('anls (τ=0.5)', s),
 };
 
-const ocrbench: LineMetric<{ prediction: string; answers: string[]; dataset: string; type?: string }> = {
-  fields: 'prediction, answers[], dataset_name (type optional)',
-  read: (o) => ({
-    prediction: str(o, 'prediction'), answers: strArray(o, 'answers'), dataset: str(o, 'dataset_name'),
-    type: typeof o.type === 'string' ? o.type : undefined,
-  }),
-  score: (x) => ocrbenchScore(x.prediction, x.answers, x.dataset),
+const ocrbench: LineMetric<{ prediction: string; answers: string | string[]; dataset: string; type?: string }> = {
+  fields: 'prediction, answers (string or list; or lmms-eval\'s answer), dataset_name (or dataset), type optional',
+  read: (o) => {
+    const type = o[pick(o, ['type', 'question_type'])];
+    return {
+      prediction: str(o, 'prediction'), answers: strOrList(o, pick(o, ['answers', 'answer'])), dataset: str(o, pick(o, ['dataset_name', 'dataset'])),
+      type: typeof type === 'string' ? type : undefined,
+    };
+  },
+  score: (x, opts) => ocrbenchScore(x.prediction, x.answers, x.dataset, { version: opts.ocrbenchVariant ?? 'ocrbench' }),
   summary: (inputs, s) => {
     const totals = ocrbenchTotals(inputs.map((x, i) => ({ type: x.type ?? '', score: s[i]! })));
     return `ocrbench: n=${s.length} score=${totals.final}/${s.length} (${pct(s.length ? totals.final / s.length : 0)}; out of 1000 on the full set)`;
@@ -94,23 +108,12 @@ const sqa: LineMetric<{ prediction: string; choices: string[]; answer: number }>
   summary: (_, s) => accuracySummary('sqa', s),
 };
 
-const pope: LineMetric<{ prediction: string; label: YesNo }> = {
-  fields: 'prediction, label (yes|no)',
-  read: (o) => {
-    const label = o.label;
-    if (label !== 'yes' && label !== 'no') throw new FieldProblem('label', `"label" must be "yes" or "no" (got ${JSON.stringify(label)})`);
-    return { prediction: str(o, 'prediction'), label };
-  },
-  score: (x) => (parsePope(x.prediction) === x.label ? 1 : 0),
-  summary: (inputs) => {
-    const m = popeMetrics(inputs.map((x) => ({ pred: parsePope(x.prediction), label: x.label })));
-    const f = (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(4));
-    return `pope: n=${inputs.length} accuracy=${f(m.accuracy)} precision=${f(m.precision)} recall=${f(m.recall)} f1=${f(m.f1)} yes-ratio=${f(m.yesRatio)}`;
-  },
-};
-
 // `any` only here: each entry pairs its own read() and score() types; callers use them together.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const LINE_METRICS = { vqa, anls, sqa, ocrbench, pope } satisfies Record<string, LineMetric<any>>;
+const radar = radarLineMetrics(FieldProblem);
+// pope takes an optional category (per-split lines and the mean F1 LLaVA-1.5 reports).
+export const LINE_METRICS = {
+  vqa, anls, sqa, ocrbench, pope: radar.pope, gqa: radar.gqa, mme: radar.mme, mmbench: radar.mmbench, seed: radar.seed, mmvet: radar.mmvet,
+} satisfies Record<string, LineMetric<any>>;
 export type MetricName = keyof typeof LINE_METRICS;
 export const METRIC_NAMES = Object.keys(LINE_METRICS) as MetricName[];

@@ -1,19 +1,21 @@
 import { pyReplace, pyStrip } from './pytext.ts';
 
 /**
- * OCRBench substring scoring (reference/scoring.md §5 and Appendix). Two named versions, because the
- * rule changed upstream and published numbers used both:
- * - 'ocrbench' (default): the original OCRBench script (Yuliang-Liu/MultimodalOCR `eval.py`,
- *   also lmms-eval before the folding change). Non-HME items: lowercase, strip, `\n` → space, then
- *   "any answer is a substring of the prediction". HME100k items: strip, `\n` → space, remove every
- *   plain space (tabs stay) on both sides, case kept on both sides.
- * - 'lmms-eval': the lmms-eval rule — the prediction is lowercased and stripped before the HME100k
- *   branch (HME answers keep their case), plus the recent full-width → ASCII folding (U+FF01–U+FF5E,
- *   U+3000) on both sides.
+ * OCRBench substring scoring. Two named versions, because the rule changed upstream and published
+ * numbers used both:
+ * - 'ocrbench' (default): the original OCRBench scripts (Yuliang-Liu/MultimodalOCR
+ *   `OCRBench/scripts/*.py`, the scoring loop after inference, e.g. `LLaVA1_5.py`). Non-HME items:
+ *   lowercase, strip, `\n` → space, then "any answer is a substring of the prediction". HME100k items:
+ *   strip, `\n` → space, remove every plain space (tabs stay) on both sides, case kept on both sides.
+ * - 'lmms-eval': EvolvingLMMs-Lab/lmms-eval `lmms_eval/tasks/ocrbench/utils.py`
+ *   `ocrbench_process_results`: the same, plus `_fold_fullwidth_ascii` (U+FF01–U+FF5E → ASCII,
+ *   U+3000 → space) on both sides before lowercasing, for the non-HME datasets only. Its HME100k
+ *   branch only strips the prediction (no lowercasing, no folding), exactly as the original.
  * An empty answer is a substring of everything, so it always scores 1 (upstream behaviour).
  */
 
-export type OcrBenchVersion = 'ocrbench' | 'lmms-eval';
+export const OCRBENCH_VERSIONS = ['ocrbench', 'lmms-eval'] as const;
+export type OcrBenchVersion = (typeof OCRBENCH_VERSIONS)[number];
 
 /** The ten question types with their item counts in the 1000-question release. */
 export const OCRBENCH_TYPES = {
@@ -46,8 +48,8 @@ export function foldFullWidth(s: string): string {
 }
 
 function prepare(s: string, hme: boolean, version: OcrBenchVersion): string {
+  if (hme) return pyReplace(pyReplace(pyStrip(s), '\n', ' '), ' ', '');
   const folded = version === 'lmms-eval' ? foldFullWidth(s) : s;
-  if (hme) return pyReplace(pyReplace(pyStrip(folded), '\n', ' '), ' ', '');
   return pyReplace(pyStrip(folded.toLowerCase()), '\n', ' ');
 }
 
@@ -60,10 +62,9 @@ export function ocrbenchScore(
 ): 0 | 1 {
   const version = opts.version ?? 'ocrbench';
   const hme = datasetName === 'HME100k';
-  // lmms-eval lowercases and strips the prediction before branching, so its HME100k answers keep their
-  // case but the prediction does not (an upper-case HME answer never matches there).
-  const base = version === 'lmms-eval' ? pyStrip(foldFullWidth(prediction).toLowerCase()) : prediction;
-  const pred = prepare(base, hme, version);
+  // lmms-eval strips the prediction once more before branching (`results[0].strip()`): the branch
+  // strips again, so that changes nothing.
+  const pred = prepare(prediction, hme, version);
   const list = typeof answers === 'string' ? [answers] : answers;
   return list.some((a) => pred.includes(prepare(a, hme, version))) ? 1 : 0;
 }

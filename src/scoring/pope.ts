@@ -1,5 +1,5 @@
 /**
- * POPE yes/no parsing and metrics (LLaVA `eval_pope.py`, reference/scoring.md §6 and Appendix): only the
+ * POPE yes/no parsing and metrics (LLaVA `eval_pope.py`): only the
  * text before the first `.` counts, commas are deleted, the rest is split on single spaces, and only the
  * exact tokens `No`, `no` or `not` mean "no" — `NO`, `No!` and `isn't` all read as "yes".
  */

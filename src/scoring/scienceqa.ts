@@ -1,7 +1,7 @@
 import { pyFormatFixed, pyStrip } from './pytext.ts';
 
 /**
- * ScienceQA answer extraction and the official category table (reference/scoring.md §2.4, §2.5).
+ * ScienceQA answer extraction and the official category table (LLaVA `llava/eval/eval_science_qa.py` `get_pred_idx`; lupantech/ScienceQA `tools/evaluate_acc.py`).
  *
  * Modes:
  * - 'llava': LLaVA `eval_science_qa.py`, quirks included — the reply is never trimmed, `A.` alone fails,

@@ -2,7 +2,7 @@ import { SQA_OPTIONS } from './scienceqa.ts';
 import { pyReplace, pyStrip } from './pytext.ts';
 
 /**
- * The LLaVA ScienceQA prompt (reference/scoring.md §2.2–2.3): `scripts/convert_sqa_to_llava.py` with the
+ * The LLaVA ScienceQA prompt (LLaVA `llava/eval/model_vqa_science.py`): `scripts/convert_sqa_to_llava.py` with the
  * CQM-A format, as read back by `llava/eval/model_vqa_science.py`.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Statistics for one run and for comparing runs (reference/scoring.md §9). Pure functions; every
+ * Statistics for one run and for comparing runs (Miller 2024, "Adding Error Bars to Evals", arXiv:2411.00640; Wilson; McNemar; Holm). Pure functions; every
  * resampling procedure takes an explicit seed so a report can be reproduced exactly.
  */
 import { mulberry32 } from '../core/random.ts';

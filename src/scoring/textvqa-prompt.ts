@@ -1,5 +1,5 @@
 /**
- * LLaVA's TextVQA question recovery (`llava/eval/eval_textvqa.py::prompt_processor`, reference/scoring.md
+ * LLaVA's TextVQA question recovery (`llava/eval/eval_textvqa.py::prompt_processor`
  * §3.3): the scorer finds the annotation by (image id, question.lower()), taking the question out of the
  * saved prompt. Returns undefined where upstream asserts.
  */

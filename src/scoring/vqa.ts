@@ -2,7 +2,7 @@ import { normalizeEvalAI } from './evalai.ts';
 
 /**
  * VQA soft accuracy (TextVQA, VQAv2, VizWiz; LLaVA `m4c_evaluator.py::TextVQAAccuracyEvaluator`,
- * reference/scoring.md §3.2). For a normalised answer a, the mean over the leave-one-out subsets of
+ * LLaVA `llava/eval/m4c_evaluator.py` `TextVQAAccuracyEvaluator`). For a normalised answer a, the mean over the leave-one-out subsets of
  * min(1, matches/3): 0, 0.3, 0.6, 0.9, 1.0 for 0–4+ annotators — not the simplified min(n/3, 1).
  * Summed left to right in float like Python ≤ 3.11's `sum`, so values such as 0.8999999999999998
  * come out exactly as upstream (Python 3.12's compensated `sum` can differ in the last bit).

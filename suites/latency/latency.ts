@@ -17,7 +17,7 @@ import { buildWorkload, WorkloadOptions } from '../../src/perf/workload.ts';
 export const LatencyOptions = WorkloadOptions.extend({
   /** Measured requests per repeat. */
   requests: z.int().positive().default(10),
-  /** Repeated runs (scoring.md §9.8: gate on the median of ≥ 3). */
+  /** Repeated runs (gate on the median of ≥ 3: requests in one run share batches and are correlated). */
   repeats: z.int().positive().default(3),
   /** Warm-up requests before the first repeat, not recorded. */
   warmup: z.int().min(0).default(2),
@@ -79,4 +79,8 @@ export const latencySuite = defineSuite<LatencyOptions>({
   aggregate,
   builtinDataset: ensurePerfBuiltin,
   metrics: perfMetricSpecs(),
+  // Per-request ttft_ms/tpot_ms/e2el_ms records are what the percentiles are computed from.
+  pairing: (['ttft', 'tpot', 'e2el'] as const).flatMap((key) => ([['mean', 'mean'], ['p50', 0.5], ['p90', 0.9], ['p95', 0.95], ['p99', 0.99]] as const).map(([stat, statistic]) => ({
+    metric: `${key}_${stat}`, test: 'distribution' as const, scores: [`${key}_ms`], where: { meta: 'kind', equals: 'request' }, statistic,
+  }))),
 });

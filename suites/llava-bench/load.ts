@@ -15,7 +15,7 @@ export interface LlavaBenchDoc extends LlavaBenchItem {
   image: string;
 }
 
-/** File names of the two official layouts (scoring.md §1.1). */
+/** File names of the two official layouts (LLaVA `docs/LLaVA_Bench.md`). */
 export const LAYOUT_FILES = {
   wild: { questions: 'questions.jsonl', answers: 'answers_gpt4.jsonl', context: 'context.jsonl' },
   coco: { questions: 'qa90_questions.jsonl', answers: 'qa90_gpt4_answer.jsonl', context: 'caps_boxes_coco2014_val_80.jsonl' },

@@ -1,5 +1,5 @@
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import type { MetricSpec } from '../../src/core/suite.ts';
+import type { HeadlinePairing, MetricSpec } from '../../src/core/suite.ts';
 import { OCRBENCH_TYPES, ocrbenchTotals } from '../../src/scoring/ocrbench.ts';
 import { bootstrapMeanCI, mean, wilsonInterval } from '../../src/scoring/stats.ts';
 import type { OcrFormat } from './doc.ts';
@@ -13,6 +13,17 @@ export const OCR_METRICS: Record<string, MetricSpec> = {
 
 /** Per-sample score key of each format. */
 export const SCORE_KEY: Record<OcrFormat, string> = { textvqa: 'vqa_accuracy', docvqa: 'anls', ocrbench: 'ocrbench' };
+
+/**
+ * How each summary metric is computed from samples (see aggregateOcr): TextVQA soft accuracy and ANLS are
+ * graded means over their own format's samples, clustered by image/document; OCRBench counts 0/1 items.
+ */
+export const OCR_PAIRING: readonly HeadlinePairing[] = [
+  { metric: 'textvqa_accuracy', test: 'bootstrap-mean', scores: [SCORE_KEY.textvqa], where: { meta: 'format', equals: 'textvqa' }, clusterBy: 'cluster' },
+  { metric: 'docvqa_anls', test: 'bootstrap-mean', scores: [SCORE_KEY.docvqa], where: { meta: 'format', equals: 'docvqa' }, clusterBy: 'cluster' },
+  { metric: 'ocrbench_score', test: 'mcnemar', scores: [SCORE_KEY.ocrbench], where: { meta: 'format', equals: 'ocrbench' } },
+  { metric: 'ocrbench_accuracy', test: 'mcnemar', scores: [SCORE_KEY.ocrbench], where: { meta: 'format', equals: 'ocrbench' } },
+];
 
 interface OcrMeta { format?: OcrFormat; cluster?: string; type?: string }
 const metaOf = (r: SampleRecord) => (r.meta ?? {}) as OcrMeta;

@@ -19,6 +19,8 @@ export interface OcrDoc {
   answers: string[];
   /** Question id in the dataset file. */
   questionId: string;
+  /** OCRBench: position in OCRBench.json, the sample id (its `id` field repeats across source datasets). */
+  position?: number;
   /** OCRBench: source dataset (decides the HME100k rule) and question type. */
   datasetName?: string;
   type?: string;
@@ -60,7 +62,8 @@ export async function finishWithImageChecks(items: (OcrDoc | LoadedSample<OcrDoc
   return items.map((x) => {
     if (!('format' in x)) return x;
     const err = checks.get(x.image);
-    return err ? failed(sampleId(x.format, x.questionId), err) : { id: sampleId(x.format, x.questionId), doc: x, tags: [x.format, ...(x.type ? [x.type] : [])] };
+    const id = sampleId(x.format, x.position === undefined ? x.questionId : String(x.position));
+    return err ? failed(id, err) : { id, doc: x, tags: [x.format, ...(x.type ? [x.type] : [])] };
   });
 }
 

@@ -9,6 +9,9 @@ import { failed, finishWithImageChecks, formatFile, idOf, isStringArray, sampleI
 /**
  * OCRBench: `OCRBench.json` (a list of {dataset_name, id, image_path, question, answers, type}) with the
  * images under `OCRBench_Images/` (or `imageFolder`). `answers` may be a string or a list, as upstream.
+ * Sample ids are positions in the file (`ocrbench-<i>`), which is what the upstream scripts iterate:
+ * the file's own `id` restarts per source dataset (IIIT5K 12 and IC15_1811 12 are different items),
+ * so it is kept as `questionId` only.
  */
 export async function loadOcrBench(dir: string, opts: { imageFolder?: string }): Promise<LoadedSample<OcrDoc>[]> {
   const file = formatFile(dir, 'ocrbench')!;
@@ -19,7 +22,7 @@ export async function loadOcrBench(dir: string, opts: { imageFolder?: string }):
   list.forEach((v, i) => {
     const bad = (field: string, what: string) => new DatasetError(`item ${i}: ${what}`, { file, field: `[${i}].${field}` });
     const qid = isRecord(v) ? idOf(v.id) ?? String(i) : String(i);
-    const id = sampleId('ocrbench', qid);
+    const id = sampleId('ocrbench', String(i));
     if (!isRecord(v)) { items.push(failed(id, bad('', 'not an object'))); return; }
     const notUtf8 = utf8Error(v, file, `[${i}]`, `item ${i}`);
     if (notUtf8) { items.push(failed(id, notUtf8)); return; }
@@ -34,7 +37,7 @@ export async function loadOcrBench(dir: string, opts: { imageFolder?: string }):
     const img = resolveInside(folder, name, file, `[${i}].image_path`);
     if (img instanceof DatasetError) { items.push(failed(id, img)); return; }
     items.push({
-      format: 'ocrbench', question: v.question.trim(), image: img, imageName: name, answers, questionId: qid,
+      format: 'ocrbench', question: v.question.trim(), image: img, imageName: name, answers, questionId: qid, position: i,
       datasetName: v.dataset_name, type: v.type, cluster: name,
     });
   });

@@ -5,7 +5,7 @@ import { ensureOcrSample } from '../../src/fixtures/datasets/ocr.ts';
 import { anlsScore } from '../../src/scoring/anls.ts';
 import { ocrbenchScore } from '../../src/scoring/ocrbench.ts';
 import { vqaSoftAccuracy } from '../../src/scoring/vqa.ts';
-import { aggregateOcr, OCR_METRICS, SCORE_KEY } from './aggregate.ts';
+import { aggregateOcr, OCR_METRICS, OCR_PAIRING, SCORE_KEY } from './aggregate.ts';
 import { detectFormats, type OcrDoc, type OcrFormat } from './doc.ts';
 import { loadDocVqa } from './docvqa.ts';
 import { loadOcrBench } from './ocrbench.ts';
@@ -20,8 +20,8 @@ export const OcrOptions = z.strictObject({
   textvqaImages: z.string().optional(),
   /** OCRBench image folder (default OCRBench_Images/). */
   ocrbenchImages: z.string().optional(),
-  /** OCRBench rule version: the original script (default) or current lmms-eval (full-width folding). */
-  ocrbenchVersion: z.enum(['ocrbench', 'lmms-eval']).default('ocrbench'),
+  /** OCRBench rule (also `vlmbench score --variant`): the original script (default) or current lmms-eval (full-width folding). */
+  ocrbenchVariant: z.enum(['ocrbench', 'lmms-eval']).default('ocrbench'),
   /** OCRBench asks the bare question upstream; true appends the family's short-answer suffix. */
   ocrbenchSuffix: z.boolean().default(false),
   /** DocVQA annotation file (default val_v1.0.json). */
@@ -42,10 +42,10 @@ export function describeOcr(doc: OcrDoc) {
   };
 }
 
-export function scoreOcr(doc: OcrDoc, prediction: string, opts: Pick<OcrOptions, 'ocrbenchVersion' | 'anlsVariant'>): number {
+export function scoreOcr(doc: OcrDoc, prediction: string, opts: Pick<OcrOptions, 'ocrbenchVariant' | 'anlsVariant'>): number {
   if (doc.format === 'textvqa') return vqaSoftAccuracy(prediction, doc.answers);
   if (doc.format === 'docvqa') return anlsScore(prediction, doc.answers, { variant: opts.anlsVariant });
-  return ocrbenchScore(prediction, doc.answers, doc.datasetName ?? '', { version: opts.ocrbenchVersion });
+  return ocrbenchScore(prediction, doc.answers, doc.datasetName ?? '', { version: opts.ocrbenchVariant });
 }
 
 /** One OCR suite; `fixed` pins the benchmark (suites textvqa, docvqa, ocrbench), otherwise options.format decides. */
@@ -80,6 +80,8 @@ export function ocrSuite(name: string, description: string, fixed?: OcrFormat): 
     describe: describeOcr,
     aggregate: (records, ctx) => aggregateOcr(records, { seed: ctx.seed, iterations: ctx.options.bootstrapIterations }),
     metrics: OCR_METRICS,
+    pairing: OCR_PAIRING,
     builtinDataset: (fixturesDir) => ensureOcrSample(fixturesDir),
+    checkDataset: (dir, options) => { detectFormats(dir, fixed ?? options.format); },
   });
 }

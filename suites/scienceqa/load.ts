@@ -41,6 +41,17 @@ export function detectFormat(dir: string, format: 'auto' | SqaFormat): SqaFormat
   });
 }
 
+/** The layout files the chosen format needs are there (a cheap check before a run starts). */
+export function checkScienceQAFolder(dir: string, format: 'auto' | SqaFormat): void {
+  const f = detectFormat(dir, format);
+  if (f === 'llava' && !existsSync(path.join(dir, LLAVA_SQA_FILE))) {
+    throw new DatasetError(`format llava needs ${LLAVA_SQA_FILE} in the dataset folder`, { file: dir, field: 'options.format', hint: 'or use format: official with problems.json' });
+  }
+  if (f === 'official' && !officialBase(dir)) {
+    throw new DatasetError('format official needs problems.json (or data/scienceqa/problems.json) in the dataset folder', { file: dir, field: 'options.format' });
+  }
+}
+
 type Problem = Omit<SqaDoc, 'pid' | 'prompt' | 'image' | 'imageName'> & { imageFile: string | null; question: string };
 
 /** Validate one problems.json entry; the field at fault is named as `<pid>.<field>`. */

@@ -4,7 +4,7 @@ import { getFamily } from '../../src/families/index.ts';
 import { ensureScienceQASample } from '../../src/fixtures/datasets/scienceqa.ts';
 import { extractLlava, sqaCategoriesOf, sqaPredIndex, SQA_OPTIONS } from '../../src/scoring/scienceqa.ts';
 import { aggregateScienceQA, SQA_METRICS } from './aggregate.ts';
-import { detectFormat, loadLlava, loadOfficial, type SqaDoc } from './load.ts';
+import { checkScienceQAFolder, detectFormat, loadLlava, loadOfficial, type SqaDoc } from './load.ts';
 
 export const ScienceQAOptions = z.strictObject({
   /** Answer extraction: 'llava' = LLaVA's eval_science_qa.py (published numbers); 'lenient' = vlmbench's. */
@@ -40,6 +40,7 @@ export const scienceqaSuite: QualitySuite<SqaDoc, ScienceQAOptions> = defineSuit
     if (ctx.options.imageOnly) all = all.filter((s) => !('doc' in s) || s.doc.image !== undefined);
     return ctx.limit === undefined ? all : all.slice(0, ctx.limit);
   },
+  checkDataset: (dir, options) => checkScienceQAFolder(dir, options.format),
   toRequest(doc, model, ctx) {
     // model_vqa_science.py --single-pred-prompt: question, then the family's multiple-choice suffix.
     const choice = getFamily(model.family).taskDefaults.choice;
@@ -63,5 +64,10 @@ export const scienceqaSuite: QualitySuite<SqaDoc, ScienceQAOptions> = defineSuit
   describe: describeSqa,
   aggregate: (records) => aggregateScienceQA(records),
   metrics: SQA_METRICS,
+  // img_accuracy is computed on the image questions only (LLaVA eval_science_qa.py, SQA-IMG), accuracy on all.
+  pairing: [
+    { metric: 'img_accuracy', test: 'mcnemar', scores: ['correct'], where: { meta: 'hasImage', equals: true } },
+    { metric: 'accuracy', test: 'mcnemar', scores: ['correct'] },
+  ],
   builtinDataset: (fixturesDir) => ensureScienceQASample(fixturesDir),
 });

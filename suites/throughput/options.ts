@@ -25,7 +25,7 @@ export const ThroughputOptions = WorkloadOptions.extend({
   warmup: z.int().min(0).optional(),
   /** Goodput SLOs in ms (vLLM --goodput ttft:… tpot:… e2el:…). */
   slo: SloOptions.default({}),
-  /** Client-saturation rules (serving.md §8). */
+  /** Client-saturation rules (kubernetes-sigs/inference-perf #648). */
   saturation: z.strictObject({
     loopDelayP99Ms: z.number().positive().default(5),
     minConcurrencyRatio: z.number().min(0).max(1).default(0.9),

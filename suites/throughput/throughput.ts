@@ -121,4 +121,11 @@ export const throughputSuite = defineSuite<ThroughputOptions>({
     peak_output_throughput: { better: 'higher', unit: 'tok/s' },
     peak_request_throughput: { better: 'higher', unit: 'req/s' },
   },
+  // Peak tok/s has no per-request value: its per-request counterpart is the time per output token
+  // (lower TPOT = more tok/s), the request rate's is the end-to-end latency; compared as distributions.
+  pairing: [
+    { metric: 'peak_output_throughput', test: 'distribution', scores: ['tpot_ms'], where: { meta: 'kind', equals: 'request' }, statistic: 'mean', better: 'lower' },
+    { metric: 'peak_request_throughput', test: 'distribution', scores: ['e2el_ms'], where: { meta: 'kind', equals: 'request' }, statistic: 'mean', better: 'lower' },
+    { metric: 'user_tok_s_p50', test: 'distribution', scores: ['tpot_ms'], where: { meta: 'kind', equals: 'request' }, statistic: 0.5, better: 'lower' },
+  ],
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateKeys, TEMPLATE_SOURCES } from '../../src/families/index.ts';
 import { runCli } from '../helpers/cli.ts';
 
-/** Golden strings from shared/reference/models.md §4.2 and its appendix; {q} = 'What is shown?'. */
+/** Golden strings rendered by LLaVA `llava/conversation.py` `get_prompt`; {q} = 'What is shown?'. */
 const Q = 'What is shown?';
 const VICUNA_V1 = `A chat between a curious user and an artificial intelligence assistant. The assistant gives helpful, detailed, and polite answers to the user's questions. USER: <image>\n${Q} ASSISTANT:`;
 const LLAVA_V1 = `A chat between a curious human and an artificial intelligence assistant. The assistant gives helpful, detailed, and polite answers to the human's questions. USER: <image>\n${Q} ASSISTANT:`;

@@ -11,7 +11,7 @@ beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'vlmbench-models
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 describe('vlmbench models tokens', () => {
-  it('worked sizes and edge cases (models.md §6.2 and appendix) as JSON', async () => {
+  it('worked sizes and edge cases (LLaVA `llava/mm_utils.py` AnyRes arithmetic) as JSON', async () => {
     const sizes: Array<[string, number]> = [
       ['336x336', 1176], ['640x480', 2340], ['1920x1080', 1948], ['500x1500', 2376], ['672x672', 2928],
       ['480x640', 2352], ['88x55', 926], ['1000x1', 576], ['5000x50', 576], ['1x1000', 648], ['2000x100', 868],

@@ -56,6 +56,27 @@ describe('vlmbench score --metric', () => {
     expect(lenient.stdout.trim().split('\n').map((l) => JSON.parse(l).score)).toEqual([1, 1]);
   });
 
+  it('ocrbench: answers as a string or a list (as OCRBench.json stores them), --variant ocrbench|lmms-eval', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'score-'));
+    await writeFile(path.join(dir, 'o.jsonl'), jsonl([
+      { prediction: 'ＣＨＩＮＡ', answers: 'CHINA', dataset_name: 'IIIT5K', type: 'Regular Text Recognition' },
+      { prediction: 'X^2', answers: ['X ^ 2'], dataset_name: 'HME100k', type: 'Handwritten Mathematical Expression Recognition' },
+      // lmms-eval's dataset names the fields answer / dataset / question_type
+      { prediction: 'the word is hotel', answer: 'HOTEL', dataset: 'svt', question_type: 'Regular Text Recognition' },
+    ]));
+    const original = await cli(['--metric', 'ocrbench', '--in', 'o.jsonl'], dir);
+    expect(original.code, original.stderr).toBe(0);
+    expect(original.stdout.trim().split('\n').map((l) => JSON.parse(l).score)).toEqual([0, 1, 1]);
+    expect(original.stderr).toMatch(/variant ocrbench/);
+    const lmms = await cli(['--metric', 'ocrbench', '--variant', 'lmms-eval', '--in', 'o.jsonl'], dir);
+    expect(lmms.stdout.trim().split('\n').map((l) => JSON.parse(l).score)).toEqual([1, 1, 1]);
+    expect(lmms.stderr).toMatch(/ocrbench: n=3 score=3\/3.*variant lmms-eval/);
+    const bad = await cli(['--metric', 'ocrbench', '--variant', 'lmms', '--in', 'o.jsonl'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown --variant 'lmms'.*\n?.*ocrbench or lmms-eval/);
+    expect((await cli(['--metric', 'vqa', '--variant', 'lmms-eval', '--in', 'o.jsonl'], dir)).stderr).toMatch(/--variant applies to --metric ocrbench only/);
+  });
+
   it('a bad line is an input error naming file, line and field: exit 2, nothing written', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'score-'));
     await writeFile(path.join(dir, 'bad.jsonl'), jsonl([{ prediction: 'a', answers: ['a'] }, '{not json', { prediction: 'b', answers: ['b'] }]));
@@ -93,6 +114,6 @@ describe('vlmbench score --metric', () => {
     expect((await cli(['--metric', 'vqa', '--mode', 'lenient', '--in', 'x'], dir)).code).toBe(2);
     const help = await cli(['--help'], dir);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--metric <vqa\|anls\|sqa\|ocrbench\|pope>/);
+    expect(help.stdout).toMatch(/--metric <vqa\|anls\|sqa\|ocrbench\|pope\|gqa\|mme\|mmbench\|seed\|mmvet>/);
   });
 });

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareMany, compareRuns } from '../../src/compare/compare.ts';
-import { pairModels, pairSamples } from '../../src/compare/pair.ts';
+import { pairDeclared, pairModels, type SuitePairings } from '../../src/compare/pair.ts';
 import type { SampleRecord } from '../../src/core/record.ts';
+import type { HeadlinePairing } from '../../src/core/suite.ts';
 import { loadRun, type LoadedRun } from '../../src/results/files.ts';
 import { holm, mcnemarExact, mcnemarRegression } from '../../src/scoring/stats.ts';
 import { writeRunFixture } from '../helpers/run-fixture.ts';
@@ -14,6 +15,13 @@ let base: LoadedRun;
 let worse: LoadedRun;
 let other: LoadedRun;
 const SUITES = ['scienceqa', 'pope', 'ocr', 'conversation', 'latency'];
+/** What the fixture's suites declare: its records carry the headline `accuracy` per sample. */
+const PAIRINGS: SuitePairings = new Map([
+  ['scienceqa', [{ metric: 'accuracy', test: 'mcnemar', scores: ['accuracy'] }]],
+  ['pope', [{ metric: 'accuracy', test: 'mcnemar', scores: ['accuracy'] }]],
+  ['ocr', [{ metric: 'accuracy', test: 'bootstrap-mean', scores: ['accuracy'], clusterBy: 'imageId' }]],
+  ['conversation', [{ metric: 'accuracy', test: 'bootstrap-mean', scores: ['accuracy'] }]],
+]);
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-compare-'));
@@ -30,17 +38,30 @@ const rec = (sampleId: string, score: number | null, extra: Partial<SampleRecord
   key: sampleId, model: 'm', suite: 's', sampleId, repeat: 0, scores: score === null ? {} : { acc: score }, finishedAt: '', ...extra,
 });
 
-describe('pairSamples', () => {
-  it('pairs by sample id and repeat, counting one-sided and unscored items', () => {
-    const p = pairSamples('s', 'acc',
+const ACC: HeadlinePairing = { metric: 'acc', test: 'mcnemar', scores: ['acc'] };
+
+describe('pairDeclared', () => {
+  it('pairs by sample id and repeat on the declared key, counting one-sided and unscored items', () => {
+    const p = pairDeclared('s', ACC,
       [rec('a', 1), rec('b', 0), rec('c', 1), rec('d', 1, { error: { code: 'E_TIMEOUT', message: 't', retryable: true } })],
       [rec('b', 1), rec('a', 1), rec('d', 1), rec('e', 0)]);
     expect(p.items.map((i) => [i.sampleId, i.baseline, i.current])).toEqual([['a', 1, 1], ['b', 0, 1]]);
-    expect(p).toMatchObject({ baselineOnly: 1, currentOnly: 1, unscored: 1, baselineErrors: 1, currentErrors: 0, binary: true });
+    expect(p).toMatchObject({ mode: 'paired', baselineOnly: 1, currentOnly: 1, unscored: 1, baselineErrors: 1, currentErrors: 0, binary: true });
   });
 
-  it('treats any non-0/1 value as graded', () => {
-    expect(pairSamples('s', 'acc', [rec('a', 0.3)], [rec('a', 1)]).binary).toBe(false);
+  it('keeps only the declared subset and collapses groups (CircularEval: 1 only when every item is 1)', () => {
+    const meta = (m: Record<string, unknown>) => ({ meta: m });
+    const b = [rec('a', 1, meta({ img: true, g: 'x' })), rec('b', 1, meta({ img: true, g: 'x' })), rec('c', 1, meta({ img: false, g: 'y' }))];
+    const c = [rec('a', 1, meta({ img: true, g: 'x' })), rec('b', 0, meta({ img: true, g: 'x' })), rec('c', 0, meta({ img: false, g: 'y' }))];
+    expect(pairDeclared('s', { ...ACC, where: { meta: 'img', equals: true } }, b, c).items.map((i) => i.sampleId)).toEqual(['a', 'b']);
+    expect(pairDeclared('s', { ...ACC, groupBy: 'g' }, b, c).items.map((i) => [i.sampleId, i.baseline, i.current])).toEqual([['x', 1, 0], ['y', 1, 0]]);
+  });
+
+  it('falls back to a labelled unpaired comparison only when no sample id matches', () => {
+    const p = pairDeclared('s', ACC, [rec('a', 1), rec('b', 1)], [rec('x', 0), rec('y', 1)]);
+    expect(p.mode).toBe('unpaired');
+    expect(p.note).toMatch(/no sample id is in both runs/);
+    expect(pairDeclared('s', ACC, [rec('a', 1)], [rec('a', null)]).mode).toBe('none');
   });
 });
 
@@ -52,7 +73,7 @@ describe('pairModels', () => {
 });
 
 describe('compareRuns', () => {
-  const c = () => compareRuns(base, worse, { iterations: 500 });
+  const c = () => compareRuns(base, worse, { pairings: PAIRINGS, iterations: 500 });
 
   it('uses exact McNemar on right/wrong items with the discordant counts of the data', () => {
     const s = c().suites.find((x) => x.suite === 'scienceqa')!;
@@ -78,10 +99,11 @@ describe('compareRuns', () => {
   it('uses the paired bootstrap for graded scores', () => {
     const s = c().suites.find((x) => x.suite === 'ocr')!;
     expect(s.binary).toBe(false);
-    expect(s.paired.test).toBe('paired-bootstrap');
+    expect(s.paired.test).toBe('bootstrap-mean');
     expect(s.paired.delta!).toBeLessThan(0);
     expect(s.paired.ci![1]).toBeLessThan(0);
     expect(s.unitScale).toBe(true);
+    expect(s.pairing.declaration?.clusterBy).toBe('imageId');
   });
 
   it('adjusts p-values with Holm across benchmarks', () => {
@@ -92,11 +114,12 @@ describe('compareRuns', () => {
     tested.forEach((s, i) => expect(s.paired.pHolm).toBeCloseTo(adj[i]!, 12));
     const lat = r.suites.find((s) => s.suite === 'latency')!;
     expect(lat).toMatchObject({ verdict: 'untested', paired: { test: 'none', p: null } });
+    expect(lat.paired.note).toMatch(/no pairing declaration for suite 'latency'/);
     expect(lat.metrics.find((m) => m.key === 'ttft_p50')!.delta).toBe(0);
   });
 
   it('finds no difference between a run and itself', () => {
-    const r = compareRuns(base, base, { iterations: 200 });
+    const r = compareRuns(base, base, { pairings: PAIRINGS, iterations: 200 });
     for (const s of r.suites.filter((x) => x.paired.test !== 'none')) {
       expect(s.paired.delta).toBe(0);
       expect(s.verdict).toBe('same');
@@ -111,7 +134,7 @@ describe('compareRuns', () => {
   });
 
   it('compares every later run with the first', () => {
-    const all = compareMany([base, worse, other], { iterations: 100 });
+    const all = compareMany([base, worse, other], { pairings: PAIRINGS, iterations: 100 });
     expect(all.map((x) => [x.baseline.runId, x.current.runId])).toEqual([['base', 'worse'], ['base', 'other']]);
     expect(all[1]!.pairs).toEqual([{ baseline: 'm', current: 'onnx-fp16' }]);
   });

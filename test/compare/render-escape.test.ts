@@ -9,13 +9,13 @@ const HOSTILE = '![pixel](https://tracker.example/p.png) [click](https://evil.ex
 
 function comparison(): RunComparison {
   const suite: SuiteComparison = {
-    suite: 'pope', baselineModel: 'm', currentModel: 'm', metric: 'acc', binary: true, unitScale: true,
+    suite: 'pope', baselineModel: 'm', currentModel: 'm', metric: 'acc', binary: true, unitScale: true, scale: 100, unit: '%',
     metrics: [{ key: 'acc', baseline: { value: 1, n: 1 }, current: { value: 0, n: 1 }, delta: -1, headline: true }],
-    paired: { test: 'mcnemar', n: 1, baselineMean: 1, currentMean: 0, delta: -1, b: 1, c: 0, p: 1, pRegression: 0.5, pHolm: 1, pRegressionHolm: 0.5 },
+    paired: { test: 'mcnemar', mode: 'paired', better: 'higher', n: 1, baselineMean: 1, currentMean: 0, delta: -1, b: 1, c: 0, p: 1, pRegression: 0.5, pHolm: 1, pRegressionHolm: 0.5 },
     verdict: 'same',
     worse: [{ sampleId: 's\u001b[31m1', repeat: 0, baseline: 1, current: 0, question: 'q', baselineOutput: 'yes', currentOutput: HOSTILE, reference: 'yes' }],
     better: [], worseCount: 1, betterCount: 0,
-    pairing: { baselineOnly: 0, currentOnly: 0, unscored: 0, baselineErrors: 0, currentErrors: 0 },
+    pairing: { mode: 'paired', baselineOnly: 0, currentOnly: 0, unscored: 0, baselineErrors: 0, currentErrors: 0 },
   } as SuiteComparison;
   return { baseline: { runId: 'a', dir: '/a' }, current: { runId: 'b', dir: '/b' }, pairs: [{ baseline: 'm', current: 'm' }], suites: [suite], iterations: 10, seed: 0, alpha: 0.05 };
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareMany } from '../../src/compare/compare.ts';
+import type { SuitePairings } from '../../src/compare/pair.ts';
 import { renderComparisonHtml } from '../../src/compare/render-html.ts';
 import { mdCell, renderComparisonMarkdown } from '../../src/compare/render-md.ts';
 import { renderComparisonText } from '../../src/compare/render-text.ts';
@@ -13,6 +14,8 @@ import { writeRunFixture } from '../helpers/run-fixture.ts';
 const HOSTILE = '<script>window.__pwned=1</script> | `x`';
 let tmp: string;
 let runs: LoadedRun[];
+/** The fixture's records carry the headline `accuracy` per sample. */
+const pairings: SuitePairings = new Map(['scienceqa', 'pope'].map((s) => [s, [{ metric: 'accuracy', test: 'mcnemar', scores: ['accuracy'] }]] as const));
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-compare-render-'));
@@ -30,7 +33,7 @@ const cli = (args: string[]) => runCliIn(tmp, args);
 
 describe('comparison renderings', () => {
   it('text: an aligned table with a row per benchmark and the worst flips', () => {
-    const t = renderComparisonText(compareMany(runs, { iterations: 200 }));
+    const t = renderComparisonText(compareMany(runs, { pairings, iterations: 200 }));
     const lines = t.split('\n');
     expect(lines[0]).toBe('base (baseline) vs cur');
     expect(lines[2]).toMatch(/^suite\s+model\s+metric\s+baseline\s+current\s+Δ\s+paired Δ/);
@@ -40,7 +43,7 @@ describe('comparison renderings', () => {
   });
 
   it('md: a Markdown table whose cells cannot break out', () => {
-    const md = renderComparisonMarkdown(compareMany(runs, { iterations: 200 }));
+    const md = renderComparisonMarkdown(compareMany(runs, { pairings, iterations: 200 }));
     expect(md).toContain('| suite | model | metric |');
     expect(md).not.toContain('<script>');
     expect(md).toContain('&lt;script&gt;');
@@ -51,12 +54,15 @@ describe('comparison renderings', () => {
   });
 
   it('html: comparison tables, radar overlay of both runs, escaped flips', async () => {
-    const html = await renderComparisonHtml(runs, compareMany(runs, { iterations: 200 }), { published: [], png: false });
+    const html = await renderComparisonHtml(runs, compareMany(runs, { pairings, iterations: 200 }), { published: [], png: false });
     expect(html).toContain('id="compare-0"');
-    expect(html).toContain('McNemar b=');
+    expect(html).toContain('McNemar exact b=');
     expect(html).toContain('data-chart="radar-measured"');
-    expect(html).toContain('>m · base<');
-    expect(html).toContain('>m · cur<');
+    expect(html).toContain('>m · baseline<');
+    expect(html).toContain('>m · current<');
+    // Links to the runs' own reports instead of embedding them.
+    expect(html).toContain('Full reports');
+    expect(html).not.toContain('id="samples"');
     expect(html).not.toContain('<script>window.__pwned');
     expect(html).toContain('&lt;script&gt;window.__pwned');
   });

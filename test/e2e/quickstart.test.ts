@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { getFamily } from '../../src/families/index.ts';
+import { TINY_LLAVA_V1, TINY_TINYLLAVA, TINY_VILA } from '../../src/fixtures/onnx/index.ts';
 import { spawnCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/run-config.ts';
 
@@ -9,6 +11,8 @@ import { tempDir } from '../helpers/run-config.ts';
  * 1.6, ONNX, HTTP against a `vlmbench serve` the run starts) × every suite, judged by the local GGUF
  * judge, with the HTML report written at the end.
  */
+const FAMILY = { 'tiny-llava-v1-onnx': 'llava-v1', 'tiny-tinyllava-onnx': 'tinyllava', 'tiny-vila-onnx': 'vila' } as const;
+
 describe('quickstart', () => {
   it('runs every model × suite of configs/quickstart.yaml with no errors and writes the report', async () => {
     const out = tempDir('vlmbench-quickstart-');
@@ -17,8 +21,8 @@ describe('quickstart', () => {
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     const runDir = path.join(out, 'qs');
     const summary = JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8'));
-    const models = ['tiny-llava15-gguf', 'tiny-llava16-gguf', 'tiny-llava15-onnx', 'tiny-llava15-http'];
-    const suites = ['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'latency', 'throughput'];
+    const models = ['tiny-llava-v1-onnx', 'tiny-llava15-gguf', 'tiny-llava16-gguf', 'tiny-tinyllava-onnx', 'tiny-vila-onnx', 'tiny-llava15-http'];
+    const suites = ['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'vqav2', 'gqa', 'vizwiz', 'pope', 'mme', 'mmbench', 'mmbench-cn', 'seed-bench', 'mm-vet', 'latency', 'throughput'];
     for (const m of models) {
       for (const s of suites) {
         const res = summary.results.find((x: { model: string; suite: string }) => x.model === m && x.suite === s);
@@ -31,10 +35,24 @@ describe('quickstart', () => {
         if (!invalidExplained) expect(res.metrics[res.headline]?.value, `${m} × ${s} headline`).not.toBeNull();
       }
     }
+    // Every image sample of the generated families reports the family's token count for its export's sizes.
+    const records = readFileSync(path.join(runDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    for (const [model, spec] of [['tiny-llava-v1-onnx', TINY_LLAVA_V1], ['tiny-tinyllava-onnx', TINY_TINYLLAVA], ['tiny-vila-onnx', TINY_VILA]] as const) {
+      const { imageSize, patchSize } = spec.tower;
+      const expected = getFamily(FAMILY[model]).imageTokens(imageSize, imageSize, { imageSize, patchSize });
+      const withImages = records.filter((r) => r.model === model && r.input?.images?.length === 1 && r.usage);
+      expect(withImages.length, model).toBeGreaterThan(0);
+      for (const r of withImages) expect(r.usage.imageTokens, `${model} ${r.suite} ${r.sampleId}`).toBe(expected);
+    }
     const manifest = JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8'));
-    expect(manifest.models.map((m: { backend: string }) => m.backend)).toEqual(['llama-cpp', 'llama-cpp', 'onnx', 'http']);
-    expect(manifest.models[0].files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
+    expect(manifest.models.map((m: { backend: string }) => m.backend)).toEqual(['onnx', 'llama-cpp', 'llama-cpp', 'onnx', 'onnx', 'http']);
+    expect(new Set(manifest.models.map((m: { family: string }) => m.family))).toEqual(new Set(['llava-v1', 'llava-1.5', 'llava-1.6', 'tinyllava', 'vila']));
+    expect(manifest.models[1].files.every((f: { sha256: string }) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
     const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+    // The measured radar has the twelve axes of the LLaVA-1.5 figure, in its order.
+    const axes = [...html.matchAll(/nameX: [^;]*; nameY: [^;]*; axis: ([^;]*);/g)].map((m) => m[1]);
+    const twelve = ['VQAv2', 'GQA', 'VizWiz', 'SQA-IMG', 'TextVQA', 'POPE', 'MME', 'MMBench', 'MMBench-CN', 'SEED-Bench', 'LLaVA-Bench', 'MM-Vet'];
+    expect(axes.slice(0, 12)).toEqual(twelve);
     expect(html).toContain('LLaVA family');
     expect(existsSync(path.join(fixtures, 'tiny-llama-f16.gguf'))).toBe(true);
   }, 240_000);

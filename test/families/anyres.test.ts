@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { anyresLayout, DEFAULT_PINPOINTS, selectBestResolution } from '../../src/families/index.ts';
 import { defaultPinpoints, resizedWithin, unpaddedSize } from '../../src/families/anyres.ts';
 
-/** models.md §6.2 worked counts and the appendix edge cases (upstream float order reproduced). */
+/** Worked counts from LLaVA `llava/mm_utils.py` / `llava_arch.py` and edge cases (upstream float order reproduced). */
 describe('AnyRes token counts', () => {
   const worked: Array<[number, number, [number, number], [number, number], number]> = [
     [336, 336, [336, 672], [24, 24], 1176],
@@ -34,7 +34,7 @@ describe('AnyRes token counts', () => {
       expect(anyresLayout(w, h).bestResolution).toEqual([336, 672]);
     }
     for (const s of [1, 10, 335, 336]) expect(anyresLayout(s, s).tokens).toBe(1176);
-    // Non-square small images share the 1×2 grid but unpad differently (not in models.md's table).
+    // Non-square small images share the 1×2 grid but unpad differently (worked out from `unpad_image`).
     expect(anyresLayout(200, 336)).toMatchObject({ unpaddedHW: [40, 24], tokens: 576 + 40 * 24 + 40 });
     expect(anyresLayout(337, 336).bestResolution).toEqual([672, 336]);
   });

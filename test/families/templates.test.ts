@@ -4,7 +4,7 @@ import { renderTemplate, templateKeys, type TemplateSource, type Turn } from '..
 import { UpstreamTemplateError } from '../../src/families/templates/index.ts';
 
 /**
- * Golden strings: shared/reference/models.md §4.2 (rendered single-turn prompts, `\n` = LF) and its
+ * Golden strings: LLaVA `llava/conversation.py` `get_prompt` (rendered single-turn prompts, `\n` = LF) and its
  * appendix (stop strings, raising templates, VILA and TinyLLaVA quirks). {q} = 'What is shown?'.
  */
 const Q = 'What is shown?';
@@ -20,7 +20,7 @@ const LLAVA_LLAMA_2 = `[INST] <<SYS>>\nYou are a helpful language and vision ass
 const PHI = `A chat between a curious user and an artificial intelligence assistant. The assistant gives helpful, detailed, and polite answers to the user's questions. USER: <image>\n${Q} ASSISTANT:`;
 const LLAMA_3 = `<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are a helpful language and vision assistant. You are able to understand the visual content that the user provides, and assist the user with a variety of tasks using natural language.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n<image>\n${Q}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n`;
 
-describe('single-turn prompts equal models.md §4.2 byte for byte', () => {
+describe('single-turn prompts equal upstream get_prompt byte for byte', () => {
   const cases: Array<[TemplateSource, string, string, string | null]> = [
     ['llava', 'vicuna_v1', VICUNA_V1, '</s>'],
     ['llava', 'v1', VICUNA_V1, '</s>'],

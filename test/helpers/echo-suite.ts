@@ -1,12 +1,13 @@
 /**
  * Test-only quality suite: `count` synthetic items whose right answer is `echo:<id>`, scored exactly;
- * every third item expects a wrong answer so accuracy is not trivially 1. `failLoad: <message>` makes load throw.
+ * every third item expects a wrong answer so accuracy is not trivially 1. `failLoad: <message>` makes load throw;
+ * `idModulo: n` reuses ids (item-<i mod n>), like a loader that trusts a dataset's repeated ids.
  */
 import { z } from 'zod';
 import { defineSuite, type Suite } from '../../src/core/suite.ts';
 import type { SampleRecord } from '../../src/core/record.ts';
 
-const Options = z.strictObject({ count: z.int().nonnegative().default(20), failLoad: z.string().optional() });
+const Options = z.strictObject({ count: z.int().nonnegative().default(20), failLoad: z.string().optional(), idModulo: z.int().positive().optional() });
 type Doc = { id: string; expected: string };
 
 const echo = defineSuite<Doc, z.infer<typeof Options>>({
@@ -18,7 +19,7 @@ const echo = defineSuite<Doc, z.infer<typeof Options>>({
   async load(ctx) {
     if (ctx.options.failLoad) throw new Error(ctx.options.failLoad);
     return Array.from({ length: ctx.options.count }, (_, i) => {
-      const id = `item-${i}`;
+      const id = `item-${ctx.options.idModulo ? i % ctx.options.idModulo : i}`;
       return { id, doc: { id, expected: i % 3 === 2 ? 'other' : `echo:${id}` } };
     });
   },
@@ -40,6 +41,7 @@ const echo = defineSuite<Doc, z.infer<typeof Options>>({
     };
   },
   metrics: { exact: { better: 'higher' } },
+  pairing: [{ metric: 'exact', test: 'mcnemar', scores: ['exact'] }],
 });
 
 export const suites: Suite[] = [echo as Suite];

@@ -109,11 +109,15 @@ function qualitySummary(kind: FixtureSuiteKind, recs: SampleRecord[], suite: str
   }
   summary.metrics.answered = { value: ok.length / Math.max(1, recs.length), n: recs.length, better: 'higher' };
   if (suite === 'scienceqa') {
-    const cat = (c: string) => {
-      const xs = ok.filter((r) => r.meta?.subject === c).map((r) => r.scores.accuracy ?? 0);
-      return xs.length ? ((100 * xs.reduce((a, b) => a + b, 0)) / xs.length).toFixed(2) : -1;
-    };
-    summary.tables = { categories: { acc_natural: cat('NAT'), acc_social: cat('SOC'), acc_language: cat('LAN'), acc_average: (100 * mean).toFixed(2) } };
+    // The scienceqa suite's table: LLaVA's official category strings ('%.2f', -1 for an empty category).
+    const columns = ['Avg', 'NAT', 'SOC', 'LAN', 'TXT', 'IMG', 'NO', 'G1-6', 'G7-12'];
+    const counts: Record<string, { correct: number; total: number; official: string | number }> = {};
+    for (const c of columns) {
+      const xs = ok.filter((r) => c === 'Avg' || r.meta?.subject === c || (c === 'IMG') || (c === 'G1-6')).map((r) => r.scores.accuracy ?? 0);
+      const correct = xs.filter((v) => v === 1).length;
+      counts[c] = { correct, total: xs.length, official: xs.length ? ((100 * correct) / xs.length).toFixed(2) : -1 };
+    }
+    summary.tables = { scienceqa: { columns, official: Object.fromEntries(columns.map((c) => [c, counts[c]!.official])), counts } };
   }
   return summary;
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { VirtualClock } from './virtual-clock.ts';
 
 /**
  * A scripted-delay OpenAI-compatible chat server for timing tests: POST /v1/chat/completions answers
@@ -102,7 +103,33 @@ function serverTimings(s: Script, promptTokens: number) {
   };
 }
 
-async function answer(res: ServerResponse, s: Script, entry: ScriptedRequest, start: number): Promise<void> {
+/** How the server waits and stamps: real time, or a virtual clock in lock-step with the client. */
+interface Pacer {
+  now(): number;
+  /** Wait until `target`; with a virtual clock, first until the client has read the last write. */
+  until(target: number): Promise<void>;
+  /** Called right after each write. */
+  wrote(): void;
+}
+
+function realPacer(): Pacer {
+  return { now: () => performance.now(), until: sleepUntil, wrote: () => {} };
+}
+
+function virtualPacer(clock: VirtualClock): Pacer {
+  let read: Promise<void> | undefined;
+  return {
+    now: () => clock.peek(),
+    async until(target) {
+      if (read) await read;
+      read = undefined;
+      clock.advanceTo(target);
+    },
+    wrote() { read = clock.nextRead(); },
+  };
+}
+
+async function answer(res: ServerResponse, s: Script, entry: ScriptedRequest, start: number, pace: Pacer): Promise<void> {
   const { body } = entry;
   const arrived = start;
   const model = typeof body.model === 'string' ? body.model : 'scripted';
@@ -121,7 +148,7 @@ async function answer(res: ServerResponse, s: Script, entry: ScriptedRequest, st
   }
 
   if (body.stream !== true) {
-    await sleepUntil(arrived + s.firstTokenMs + (plan.length - 1) * s.intervalMs);
+    await pace.until(arrived + s.firstTokenMs + (plan.length - 1) * s.intervalMs);
     const text = Array.from({ length: s.tokens }, (_, i) => word(i)).join('');
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({
@@ -133,7 +160,7 @@ async function answer(res: ServerResponse, s: Script, entry: ScriptedRequest, st
   }
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  const send = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
+  const send = (obj: unknown) => { res.write(`data: ${JSON.stringify(obj)}\n\n`); pace.wrote(); };
   const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}, finishReason: string | null = null) => send({
     id, object: 'chat.completion.chunk', model, created: Math.floor(Date.now() / 1000),
     choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra,
@@ -143,7 +170,7 @@ async function answer(res: ServerResponse, s: Script, entry: ScriptedRequest, st
 
   let sent = 0;
   for (let j = 0; j < plan.length; j++) {
-    await sleepUntil(arrived + s.firstTokenMs + j * s.intervalMs);
+    await pace.until(arrived + s.firstTokenMs + j * s.intervalMs);
     if (res.destroyed) return;
     const n = plan[j]!;
     const text = Array.from({ length: n }, (_, i) => word(sent + i)).join('');
@@ -153,7 +180,7 @@ async function answer(res: ServerResponse, s: Script, entry: ScriptedRequest, st
     if (s.continuousUsage) extra.usage = usageOf(sent);
     if (last && s.serverTimings) extra.timings = serverTimings(s, promptTokens);
     chunk({ content: text }, extra, last ? finish : null);
-    entry.writesMs.push(performance.now() - entry.arrivedAt);
+    entry.writesMs.push(pace.now() - entry.arrivedAt);
   }
   const opts = body.stream_options as { include_usage?: boolean } | undefined;
   const wantUsage = s.usage === undefined || s.usage === 'auto' ? opts?.include_usage === true : s.usage;
@@ -167,6 +194,11 @@ export interface ServerOptions {
    * in arrival order and their timeline starts when a slot frees. Default: unlimited.
    */
   slots?: number;
+  /**
+   * Run the timeline on this virtual clock instead of real time (the client's `now()` must read the
+   * same clock): every chunk then arrives at exactly its scripted time. Needs concurrency 1.
+   */
+  clock?: VirtualClock;
 }
 
 /** Start the server on 127.0.0.1 and a free port. `script` may depend on the request (e.g. fail every 5th). */
@@ -178,8 +210,9 @@ export async function startScriptedServer(script: Script | ((req: ScriptedReques
   const waiting: (() => void)[] = [];
   const acquire = () => new Promise<void>((resolve) => { if (freeSlots > 0) { freeSlots--; resolve(); } else waiting.push(resolve); });
   const release = () => { const w = waiting.shift(); if (w) w(); else freeSlots++; };
+  const clockNow = () => (opts.clock ? opts.clock.peek() : performance.now());
   const server = createServer({ noDelay: true, keepAliveTimeout: 30_000 }, (req, res) => {
-    const arrived = performance.now();
+    const arrived = clockNow();
     void (async () => {
       try {
         if (req.method === 'GET' && (req.url === '/v1/models' || req.url === '/health')) {
@@ -200,7 +233,8 @@ export async function startScriptedServer(script: Script | ((req: ScriptedReques
         maxInFlight = Math.max(maxInFlight, inFlight);
         try {
           // With limited slots the timeline starts when this request gets one.
-          await answer(res, typeof script === 'function' ? script(entry) : script, entry, opts.slots === undefined ? arrived : performance.now());
+          await answer(res, typeof script === 'function' ? script(entry) : script, entry, opts.slots === undefined ? arrived : clockNow(),
+            opts.clock ? virtualPacer(opts.clock) : realPacer());
         } finally {
           inFlight--;
           release();

@@ -70,8 +70,10 @@ describe('loadImage', () => {
     expect([...img.data.subarray(0, 6)]).toEqual([0, 0, 0, 1, 7, 13]); // pixel 1 has alpha 0
   });
 
-  it('applies EXIF orientation (6 = rotate 90° clockwise)', async () => {
-    const img = await loadImage({ kind: 'path', path: file('rot6.jpg') });
+  it('keeps the stored orientation by default (as PIL does); exifRotate applies EXIF 6 = rotate 90° clockwise', async () => {
+    const stored = await loadImage({ kind: 'path', path: file('rot6.jpg') });
+    expect([stored.width, stored.height]).toEqual([W, H]);
+    const img = await loadImage({ kind: 'path', path: file('rot6.jpg') }, { exifRotate: true });
     expect([img.width, img.height]).toEqual([H, W]);
   });
 

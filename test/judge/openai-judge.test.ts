@@ -24,7 +24,7 @@ describe('openai judge (real local HTTP server)', () => {
     expect(r.body).toEqual({ model: 'gpt-4o-2024-11-20', messages: [{ role: 'system', content: 'SYS' }, { role: 'user', content: 'USER' }], temperature: 0.2, max_tokens: 1024 });
     expect(r.headers.authorization).toBe('Bearer sk-secret-123');
     for (const f of walk(cacheDir)) expect(readFileSync(f, 'utf8')).not.toContain('sk-secret');
-    expect(judge.provenance).toMatchObject({ provider: 'openai', model: 'gpt-4o-2024-11-20', temperature: 0.2, rules: 'builtin:vlmbench-rules-v1', compat: 'default' });
+    expect(judge.provenance).toMatchObject({ provider: 'openai', model: 'gpt-4o-2024-11-20', temperature: 0.2, rules: 'builtin:vlmbench-rules-v1', compat: 'llava' });
   });
 
   it('a cache hit costs no judge call, also from a new judge instance (re-run / re-score)', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScoreLine, parseScoreOfficial } from '../../src/judge/parse.ts';
 
-describe('parseScoreOfficial (LLaVA parse_score, scoring.md §1.6)', () => {
+describe('parseScoreOfficial (LLaVA parse_score)', () => {
   const cases: Array<[string, [number, number]]> = [
     ['8 9\nAssistant 1 was better.', [8, 9]],
     ['8,9\nok', [8, 9]],

@@ -6,7 +6,7 @@ import { builtinRules, loadRules, parseRuleFile } from '../../src/judge/rules.ts
 import { parseCocoContextLine } from '../../suites/llava-bench/jsonl.ts';
 
 // The golden files were written by running the official f-string code of eval_gpt_review_visual.py /
-// eval_gpt_review_bench.py (Python 3) on the same data; rule.json holds the rule texts quoted in scoring.md §1.4.
+// eval_gpt_review_bench.py (Python 3) on the same data; rule.json holds the rule texts of LLaVA `llava/eval/table/rule.json`.
 const FIX = path.join(import.meta.dirname, 'fixtures');
 const read = (f: string) => readFileSync(path.join(FIX, f), 'utf8');
 

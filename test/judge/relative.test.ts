@@ -25,21 +25,21 @@ describe('relative score', () => {
     ]);
   });
 
-  it('default mode excludes the failed judgement and still counts it', () => {
-    const all = summarizeJudged(rows, 'default').find((g) => g.group === 'all')!;
+  it('robust mode excludes the failed judgement and still counts it', () => {
+    const all = summarizeJudged(rows, 'robust').find((g) => g.group === 'all')!;
     expect(all.failures).toBe(1);
     expect(all.used).toBe(6);
     expect(all.n).toBe(7);
     expect(all.relative).toBeCloseTo((100 * 38) / 48, 10); // official script on the 6 good rows prints 79.2
     expect(all.ref10).toBeCloseTo(80, 10);
-    const conv = summarizeJudged(rows, 'default').find((g) => g.group === 'conv')!;
+    const conv = summarizeJudged(rows, 'robust').find((g) => g.group === 'conv')!;
     expect(conv.relative).toBeCloseTo(100 * 15 / 15, 10);
     expect(conv.ref10).toBeCloseTo(75, 10); // llava mode gives 46.7 here: the failure drags both means down
   });
 
   it('a judge call that never returned (null) is excluded in both modes', () => {
     const r: JudgedRow[] = [{ group: 'conv', tuple: [8, 4] }, { group: 'conv', tuple: null }];
-    for (const mode of ['default', 'llava'] as const) {
+    for (const mode of ['robust', 'llava'] as const) {
       const g = scoreGroup('conv', r, mode);
       expect(g.used).toBe(1);
       expect(g.failures).toBe(1);
@@ -51,11 +51,11 @@ describe('relative score', () => {
     const many: JudgedRow[] = Array.from({ length: 40 }, (_, i) => ({
       group: 'conv', tuple: [8, 4 + (i % 5)] as [number, number], cluster: `img${Math.floor(i / 2)}`,
     }));
-    const g = scoreGroup('conv', many, 'default', { iterations: 500, seed: 3 });
+    const g = scoreGroup('conv', many, 'robust', { iterations: 500, seed: 3 });
     expect(g.ci).toBeDefined();
     const [lo, hi] = g.ci!.relative;
     expect(lo).toBeLessThan(g.relative!);
     expect(hi).toBeGreaterThan(g.relative!);
-    expect(scoreGroup('conv', many, 'default', { iterations: 500, seed: 3 }).ci).toEqual(g.ci); // seeded
+    expect(scoreGroup('conv', many, 'robust', { iterations: 500, seed: 3 }).ci).toEqual(g.ci); // seeded
   });
 });

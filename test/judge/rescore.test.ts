@@ -83,7 +83,7 @@ describe('rescoreRun', () => {
     writeFileSync(path.join(cwd, 'judge.yaml'), `provider: openai\nendpoint: ${s.url}\nmodel: j\ncacheDir: jc\n`);
     const a = io(cwd);
     expect(await rescoreRun(runDir, 'judge.yaml', a.io)).toBe(1);
-    expect(s.requests).toHaveLength(9); // 3 items × (1 + 2 retries)
+    expect(s.requests).toHaveLength(3); // compat llava (default): one call per item, no retries
     expect(a.out()).toMatch(/judge failures 3\/3/);
     writeFileSync(path.join(cwd, 'bad.yaml'), 'provider: gpt\nmodel: j\n');
     await expect(rescoreRun(runDir, 'bad.yaml', io(cwd).io)).rejects.toMatchObject({ code: 'E_CONFIG', field: 'provider' });

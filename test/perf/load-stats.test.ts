@@ -18,7 +18,7 @@ const ok = (chunkMs: number[], chunkTokens: number[], queueMs: number, extra: Pa
   ...extra,
 });
 
-// Golden data worked out by hand (serving.md §9):
+// Golden data worked out by hand (vLLM `calculate_metrics` definitions):
 //   r0 segment A: send 0, queue 0, token chunks at 10/20/30 → interval [0, 30]
 //   r1 segment A: send 5, queue 1, chunks at 20/40 (1 + 2 tokens) → interval [6, 46]
 //   r2 segment A: send 10, failed with E_TIMEOUT
@@ -58,7 +58,7 @@ describe('loadPointStats on golden per-request data', () => {
     expect(s.outputTokensSource).toEqual({ backend: 3 });
     expect(s.server).toEqual({ predicted_per_second: 75 });
   });
-  it('records carry the serving.md §10 per-request fields', () => {
+  it('records carry the per-request fields', () => {
     const m = records[1]!.meta!;
     expect(m).toMatchObject({ kind: 'request', load: 'c2', t_send_ms: 5, queue_wait_ms: 1, ttft_ms: 20, e2el_ms: 40, n_events: 2,
       tokens_per_event_max: 2, n_in: 100, n_out: 3, output_tokens_source: 'backend', success: true, image_count: 1, image_bytes: 1000 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestMetrics } from '../../src/perf/request-metrics.ts';
 
-// Golden per-request data, worked out by hand from the serving.md §9 formulas.
+// Golden per-request data, worked out by hand from vLLM's `calculate_metrics` definitions.
 describe('requestMetrics', () => {
   it('streams: ttft, e2el at the last token chunk, vLLM tpot, per-token itl vs chunk icl', () => {
     const m = requestMetrics(

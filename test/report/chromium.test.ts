@@ -1,18 +1,17 @@
 /**
- * A real headless Chromium (Debian's /usr/bin/chromium, never a downloaded browser) opens a generated
- * report over file://: no console errors, the radar is visible, hostile answers show as text and run
- * nothing. Saves test-artifacts/report.png.
+ * A real headless Chromium (a system one if installed, else the one inside the @sparticuz/chromium
+ * npm package; never a download) opens a generated report over file://: no console errors, the
+ * radar is visible, hostile answers show as text and run nothing. Saves test-artifacts/report.png.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser, type BrowserLaunch } from '../../src/report/browser.ts';
 import { writeRunReport } from '../../src/report/index.ts';
 import { writeRunFixture } from '../helpers/run-fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 const ARTIFACTS = path.resolve(import.meta.dirname, '..', '..', 'test-artifacts');
 
@@ -29,12 +28,11 @@ type PageGlobal = { document: MiniDocument; __pwned?: unknown };
 
 let tmp: string;
 let report: string;
-let profile: string;
+let browser: BrowserLaunch;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
+  browser = await findBrowser();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-chromium-'));
-  profile = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-chromium-profile-'));
   const fx = await writeRunFixture({
     dir: path.join(tmp, 'run-xss'), models: ['tiny-gguf', 'tiny-onnx'],
     suites: ['scienceqa', 'ocr', 'pope', 'conversation', 'latency'], samplesPerSuite: 30, imagesPerSuite: 3,
@@ -47,18 +45,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
-  await rm(profile, { recursive: true, force: true });
 });
 
 describe('report in headless Chromium', () => {
   it('renders without errors, shows the radar, and treats hostile text as text', async () => {
     const { chromium } = await import('playwright-core');
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    const instance = await chromium.launch({
+      executablePath: browser.executablePath, headless: true, args: browser.args,
+      ...(browser.env ? { env: { ...process.env, ...browser.env } as Record<string, string> } : {}),
     });
+    const context = await instance.newContext();
     try {
       const page = await context.newPage();
       const problems: string[] = [];
@@ -66,7 +62,7 @@ describe('report in headless Chromium', () => {
       page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
       page.on('request', (req) => { if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) problems.push(`request: ${req.url()}`); });
       await page.setViewportSize({ width: 1280, height: 1000 });
-      await page.goto(pathToFileURL(report).href);
+      await page.goto(`${pathToFileURL(report).href}#samples`); // the link opens the collapsed sample browser
       await page.waitForSelector('html[data-samples-ready]');
 
       // the measured radar is on screen with its axes
@@ -101,6 +97,7 @@ describe('report in headless Chromium', () => {
       expect(problems).toEqual([]);
     } finally {
       await context.close();
+      await instance.close();
     }
   }, 90_000);
 });

@@ -65,7 +65,9 @@ describe('latency sets', () => {
     ];
     const series = modelSeries([run(samples, { loadPoints: table })]);
     const pts = throughputPoints(latencySets(series), new Map([['m\u0000throughput', table]]));
-    expect(pts.map((p) => [p.concurrency, p.tokPerS])).toEqual([[1, 40], [4, 120]]);
+    // every measured load point is kept; the invalid one carries its flag (drawn hollow, listed with its reason)
+    expect(pts.map((p) => [p.concurrency, p.tokPerS, p.valid])).toEqual([[1, 40, true], [4, 120, true], [8, 10, false]]);
+    expect(pts[2]!.reason).toBe('marked invalid by the suite');
   });
 });
 

@@ -60,20 +60,41 @@ describe('writeRunReport', () => {
     expect(html).toMatch(/unverified/);
   });
 
-  it('tables every metric with its interval, n and errors', () => {
+  it('opens with the model × benchmark pivot: percent with one decimal, interval and n on hover, errors flagged', () => {
     const sqa = fx.summary.results.find((r) => r.model === 'tiny-onnx' && r.suite === 'scienceqa')!;
     const acc = sqa.metrics.accuracy!;
-    expect(html).toContain(`[${acc.ci![0].toFixed(3)}, ${acc.ci![1].toFixed(3)}]`);
-    expect(html).toContain(`<td>${acc.n}</td>`);
-    expect(html).toMatch(/<span class="bad">\d+<\/span>/); // the fixture has errored samples
+    const pivot = html.slice(html.indexOf('<table class="pivot">'), html.indexOf('</table>', html.indexOf('<table class="pivot">')));
+    // header in the radar's order, then the speed columns
+    expect([...pivot.matchAll(/<th[^>]*>([^<]+)/g)].map((m) => m[1]).slice(0, 5)).toEqual(['model', 'SQA-IMG', 'TextVQA', 'POPE', 'LLaVA-Bench']);
+    const pct = (v: number) => (v * 100).toFixed(1);
+    expect(pivot).toContain(`title="${pct(acc.value!)} · 95% CI [${pct(acc.ci![0])}, ${pct(acc.ci![1])}] · n ${acc.n} · ${sqa.errors} of ${sqa.n} samples errored">${pct(acc.value!)}<span class="flag">${sqa.errors} err / ${sqa.n}</span>`);
+    // the better model is marked per column; published rows follow in grey
+    expect(pivot).toMatch(/<td class="best" title="[^"]*">[\d.]+/);
+    expect(pivot).toContain('<tr class="pub"><th class="name" title="LLaVA-1.5-13B (published)">LLaVA-1.5-13B</th><td>71.6</td>');
+    expect(html).toContain('MME keeps its 0–2000 scale'); // the unit convention, stated once
   });
 
-  it('shows the ScienceQA category table and latency percentiles and charts', () => {
-    expect(html).toContain('id="scienceqa"');
-    expect(html).toContain('acc_natural');
-    expect(html).toContain('id="latency"');
+  it('keeps everything else in collapsed sections with real tables, never JSON', () => {
+    for (const id of ['scienceqa', 'latency', 'suites', 'published', 'manifest', 'samples']) {
+      expect(html).toMatch(new RegExp(`<section id="${id}"><details class="section"><summary>`));
+    }
+    // the official ScienceQA table: category columns in the upstream order
+    const sqa = html.slice(html.indexOf('<section id="scienceqa">'), html.indexOf('</section>', html.indexOf('<section id="scienceqa">')));
+    expect([...sqa.matchAll(/<th>([A-Z0-9-]+)<\/th>/g)].map((m) => m[1])).toEqual(['NAT', 'SOC', 'LAN', 'TXT', 'IMG', 'NO', 'G1-6', 'G7-12']);
+    expect(sqa).toMatch(/<td[^>]*>—<\/td>/); // an empty category (the upstream -1), not "-1"
+    expect(html).not.toMatch(/<pre[^>]*>\s*[{[]/); // no JSON dumps (the run's config is shown as YAML)
+    // per-suite details: metrics × models with the interval and n on hover, errors in red
+    expect(html).toMatch(/<span class="bad">\d+<\/span>/);
+    expect(html).toMatch(/title="95% CI \[[\d.]+, [\d.]+\] · n \d+"/);
+  });
+
+  it('shows TTFT/TPOT p50/p90/p99 per model and the latency and throughput charts', () => {
     for (const id of ['ttft-cdf', 'itl-cdf', 'throughput']) expect(html).toContain(`data-chart="${id}"`);
-    expect(html).toContain('<th>p95</th>');
+    const lat = html.slice(html.indexOf('<table class="grid latency">'), html.indexOf('</table>', html.indexOf('<table class="grid latency">')));
+    expect(lat).toContain('TTFT (ms)');
+    expect(lat).toContain('TPOT (ms)');
+    expect([...lat.matchAll(/<th(?: class="sep")?>(p\d+)<\/th>/g)].slice(0, 3).map((m) => m[1])).toEqual(['p50', 'p90', 'p99']);
+    expect(lat).toContain('<th class="name">tiny-onnx</th><td>latency</td>');
   });
 
   it('shows the manifest: backends, runtime, file hashes, hardware', () => {
@@ -124,7 +145,7 @@ describe('writeReport options', () => {
     expect(await writeReport([fx.dir], { out, published: [], png: false, samples: false })).toBe(out);
     const page = await readFile(out, 'utf8');
     expect(page).not.toContain('id="published"');
-    expect(page).not.toContain('vlmbench-samples');
+    expect(page).not.toContain('id="vlmbench-samples"');
     expect(page).not.toContain('data:image/png');
   });
 });

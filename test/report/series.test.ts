@@ -50,6 +50,18 @@ describe('measuredRadar', () => {
     expect(ratioOfMeans).not.toBeCloseTo((75 * 30 + 150 * 10) / 40); // the n-weighted mean of ratios would say 93.75
   });
 
+  it('LLaVA-Bench off the published protocol (compat robust, or no judge) gets its own labelled axis', () => {
+    const judged = (name: string, compat: string | undefined, headline = 'relative'): SuiteSummary => ({
+      ...suite('m', name, 70, '%'), headline, metrics: { [headline]: { value: 70, n: 10, better: 'higher', unit: '%' } },
+      ...(compat ? { tables: { judge: { compat } } } : {}),
+    });
+    const axesOf = (s: SuiteSummary) => measuredRadar(modelSeries([run('a', [s])])).axes;
+    expect(axesOf(judged('conversation', 'llava'))).toEqual(['LLaVA-Bench']);
+    expect(axesOf(judged('conversation', 'robust'))).toEqual(['LLaVA-Bench (compat robust)']);
+    expect(axesOf(judged('llava-bench', 'default'))).toEqual(['LLaVA-Bench (compat robust)']); // summaries from before the rename
+    expect(axesOf(judged('detail', undefined, 'rougeL_nojudge'))).toEqual(['LLaVA-Bench (no judge: ROUGE-L)']);
+  });
+
   it('names series by model, adding the run id when runs share model ids', () => {
     const names = modelSeries([run('a', [suite('m', 'pope', 1)]), run('b', [suite('m', 'pope', 1), suite('x', 'pope', 1)])]).map((s) => s.name);
     expect(names).toEqual(['m · a', 'm · b', 'x']);

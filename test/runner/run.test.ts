@@ -31,6 +31,23 @@ describe('runBenchmark: a suite whose load throws', () => {
     expect(summary.results.find((x: { suite: string }) => x.suite === 'fine').n).toBe(3);
   }, 30_000);
 
+  it('refuses a suite that yields one sample id twice, naming the suite and the id (no sample is silently lost)', async () => {
+    const dir = tempDir();
+    const config = withSuites(dir, [
+      `  - { name: ${ECHO}, id: repeats, options: { count: 5, idModulo: 3 } }`,
+      `  - { name: ${ECHO}, id: fine, options: { count: 3 } }`,
+      '',
+    ].join('\n'));
+    const r = await runCli(['run', config, '--run-id', 'dup']);
+    expect(r.code, r.stderr).toBe(1);
+    const summary = readJson(path.join(dir, 'results', 'dup', 'summary.json'));
+    const bad = summary.results.find((x: { suite: string }) => x.suite === 'repeats');
+    expect(bad.notes.join(' ')).toMatch(/suite 'repeats' yields sample id 'item-0' more than once/);
+    const journal = readFileSync(path.join(dir, 'results', 'dup', 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal.filter((x: { suite: string }) => x.suite === 'repeats')).toEqual([]);
+    expect(summary.results.find((x: { suite: string }) => x.suite === 'fine').n).toBe(3);
+  }, 30_000);
+
   it('an empty dataset is not a failure', async () => {
     const dir = tempDir();
     const config = withSuites(dir, `  - { name: ${ECHO}, options: { count: 0 } }\n`);
@@ -59,7 +76,9 @@ describe('runBenchmark: a model that fails to load on resume', () => {
     // Drop one finished sample so the resume has work left, then make the backend module unloadable.
     const journal = path.join(runDir, 'samples.jsonl');
     writeFileSync(journal, `${readFileSync(journal, 'utf8').split('\n')[0]}\n`);
-    const broken = readFileSync(config, 'utf8').replace(/module: .*/, `module: ${path.join(dir, 'missing-backend.ts')}`);
+    // (A module path that does not exist is an input error caught before the run; this one exists but cannot load.)
+    writeFileSync(path.join(dir, 'broken-backend.ts'), "throw new Error('this backend module cannot load');\n");
+    const broken = readFileSync(config, 'utf8').replace(/module: .*/, `module: ${path.join(dir, 'broken-backend.ts')}`);
     writeFileSync(config, broken);
     const r = await runCli(['run', '--resume', runDir, '--force']);
     expect(r.stdout).toMatch(/could not be loaded/);
@@ -72,8 +91,11 @@ describe('runBenchmark: a judge that cannot be set up', () => {
     const { readdirSync, readlinkSync } = await import('node:fs');
     const dir = tempDir();
     const config = writeEchoConfig(dir, { count: 1, isolate: false, extra: `judge: { provider: openai, endpoint: "http://127.0.0.1:9/v1", model: judge, rules: ${path.join(dir, 'no-rules.json')} }\n` });
+    // The judge is set up only when a judged suite runs: add one.
+    writeFileSync(config, readFileSync(config, 'utf8').replace('suites:\n', 'suites:\n  - { name: conversation, limit: 1 }\n'));
     const r = await runCli(['run', config, '--run-id', 'j']);
     expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('no-rules.json');
     const open = readdirSync('/proc/self/fd').map((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`); } catch { return ''; } });
     expect(open.filter((f) => f.startsWith(dir))).toEqual([]);
   }, 30_000);

@@ -20,7 +20,9 @@ describe('serve:<model-id> endpoints', () => {
   it('an http model whose serve: target fails to load fails with a message naming the target, and the run ends', async () => {
     const dir = tempDir();
     const config = withServedModel(dir);
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/module: .*/, `module: ${path.join(dir, 'missing.ts')}`));
+    // A module that exists but cannot load (a missing path is an input error caught before the run).
+    writeFileSync(path.join(dir, 'broken.ts'), "throw new Error('this backend module cannot load');\n");
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/module: .*/, `module: ${path.join(dir, 'broken.ts')}`));
     const r = await runCli(['run', config, '--run-id', 'r']);
     expect(r.code, r.stderr).toBe(1);
     const summary = JSON.parse(readFileSync(path.join(dir, 'results', 'r', 'summary.json'), 'utf8'));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
@@ -50,4 +50,31 @@ describe('sharded runs and merge', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/different config/);
   }, 30_000);
+
+  it('performance suites run once per sharded run (shard 0), and merge writes the report', async () => {
+    const dir = tempDir();
+    const config = writeEchoConfig(dir, { count: 6, isolate: false });
+    // A latency suite beside the echo suite, and reports on.
+    const text = readFileSync(config, 'utf8')
+      .replace('suites:\n', 'suites:\n  - { name: latency, maxTokens: 4, options: { requests: 2, repeats: 1, warmup: 0, images: none } }\n')
+      .replace('report:\n  enabled: false', 'report:\n  enabled: true');
+    writeFileSync(config, text);
+    const shardDirs = [0, 1].map((i) => path.join(dir, 'results', `perf-shard${i}of2`));
+    for (const i of [0, 1]) {
+      const r = await runCli(['run', config, '--run-id', 'perf', '--shard', `${i}/2`, '--no-report']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const latencyLines = (d: string) => journal(d).filter((l) => l.suite === 'latency').length;
+    expect(latencyLines(shardDirs[0]!)).toBeGreaterThan(0);
+    expect(latencyLines(shardDirs[1]!)).toBe(0);
+    const shard1 = JSON.parse(readFileSync(path.join(shardDirs[1]!, 'summary.json'), 'utf8')) as { results: Array<{ suite: string; notes?: string[] }> };
+    expect(shard1.results.find((r) => r.suite === 'latency')!.notes).toContain('performance suites run on shard 0 of 2 only');
+
+    const merged = path.join(dir, 'results', 'merged');
+    const m = await runCli(['merge', ...shardDirs, '--out', merged]);
+    expect(m.code, m.stderr).toBe(0);
+    expect(latencyLines(merged)).toBe(latencyLines(shardDirs[0]!));
+    expect(m.stdout).toMatch(/report: {2}.*report\.html/);
+    expect(existsSync(path.join(merged, 'report.html'))).toBe(true);
+  }, 90_000);
 });

@@ -1,5 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { foldFullWidth, ocrbenchScore, ocrbenchTotals } from '../../src/scoring/ocrbench.ts';
+import { foldFullWidth, OCRBENCH_VERSIONS, ocrbenchScore, ocrbenchTotals } from '../../src/scoring/ocrbench.ts';
+
+/** Scores from the upstream code itself (scripts/golden/ocrbench.py runs both upstream scorers). */
+interface Golden { cases: ({ prediction: string; answers: string | string[]; dataset_name: string } & Record<'ocrbench' | 'lmms-eval', 0 | 1>)[] }
+const golden = JSON.parse(readFileSync(new URL('./golden/ocrbench.json', import.meta.url), 'utf8')) as Golden;
+
+describe('ocrbenchScore against the upstream scorers (golden)', () => {
+  for (const version of OCRBENCH_VERSIONS) {
+    it(`'${version}' gives upstream's score on every case`, () => {
+      const got = golden.cases.map((c) => ocrbenchScore(c.prediction, c.answers, c.dataset_name, { version }));
+      expect(got).toEqual(golden.cases.map((c) => c[version]));
+    });
+  }
+  it('the cases tell the two rules apart', () => {
+    expect(golden.cases.filter((c) => c.ocrbench !== c['lmms-eval']).length).toBeGreaterThan(5);
+  });
+});
 
 describe('ocrbenchScore (original OCRBench script)', () => {
   it('is a case-insensitive substring test after strip and newline → space', () => {
@@ -32,10 +49,10 @@ describe("ocrbenchScore (version 'lmms-eval')", () => {
     expect(ocrbenchScore('ＡＢＣ１２３', ['abc123'], 'svt', { version: 'lmms-eval' })).toBe(1);
     expect(ocrbenchScore('abc123', ['ＡＢＣ１２３'], 'svt', { version: 'lmms-eval' })).toBe(1);
   });
-  it('lowercases the prediction before the HME100k branch, so upper-case HME answers never match', () => {
-    expect(ocrbenchScore('X^2', ['X^2'], 'HME100k', { version: 'lmms-eval' })).toBe(0);
-    expect(ocrbenchScore('X ^ 2', ['x^2'], 'HME100k', { version: 'lmms-eval' })).toBe(1);
-    expect(ocrbenchScore('X^2', ['X^2'], 'HME100k')).toBe(1);
+  it('leaves HME100k as the original: only stripped, case kept on both sides, no folding', () => {
+    expect(ocrbenchScore('X^2', ['X^2'], 'HME100k', { version: 'lmms-eval' })).toBe(1);
+    expect(ocrbenchScore('X ^ 2', ['x^2'], 'HME100k', { version: 'lmms-eval' })).toBe(0);
+    expect(ocrbenchScore('\uff58^2', ['x^2'], 'HME100k', { version: 'lmms-eval' })).toBe(0);
   });
 });
 

@@ -8,6 +8,7 @@ import { UsageError } from '../../core/errors.ts';
 import { resolvePublished } from '../../report/published.ts';
 import { loadRun, writeOutputFile } from '../../results/files.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
+import { loadSuiteCatalog } from '../suite-catalog.ts';
 
 const FORMATS = ['text', 'md', 'html'] as const;
 
@@ -17,9 +18,12 @@ export const compareCommand = defineCommand({
   help: `Usage: vlmbench compare <baseline-run-dir> <run-dir> [<run-dir>...] [--format text|md|html] [--out FILE]
 
 The first run is the baseline; every other run is compared with it, model by model (same id, or the
-single model of each run). Per benchmark: every metric's delta, a paired test on the headline per-sample
-scores (exact McNemar for right/wrong items, paired bootstrap for graded scores), Holm's adjustment
-across benchmarks, and the samples that flipped.
+single model of each run). Per benchmark: every metric's delta, and the test the suite declares for its
+headline on the per-sample scores it is computed from (exact McNemar with one- and two-sided p for
+right/wrong items, paired bootstrap of the mean or the ratio of means for graded scores, clustered by
+image; per-request distributions for latency/throughput when the hardware matches), Holm's adjustment
+across benchmarks, and the samples that flipped. Runs whose samples do not match (different datasets)
+fall back to an unpaired test, labelled as such.
 
 Options:
   --format F        text (default, terminal table), md (Markdown for CI pages), html (self-contained page
@@ -56,7 +60,9 @@ Examples:
     };
     const resolve = (p: string) => path.resolve(io.cwd, p);
     const runs = await Promise.all(positionals.map((d) => loadRun(resolve(d))));
-    const comparisons = compareMany(runs, { iterations: int(values.iterations, 'iterations', 1), seed: int(values.seed, 'seed', 0) });
+    // Each suite's pairing declaration comes from the suite registry (or the run's own suite module).
+    const { pairings } = await loadSuiteCatalog(runs.map((x) => x.manifest), runs.flatMap((x) => x.summary.results.map((res) => res.suite)));
+    const comparisons = compareMany(runs, { pairings, iterations: int(values.iterations, 'iterations', 1), seed: int(values.seed, 'seed', 0) });
     // Nothing paired would print an empty table and exit 0, which reads as "no change".
     comparisons.forEach((c, i) => {
       if (c.pairs.length > 0) return;
@@ -69,8 +75,8 @@ Examples:
     let out = values.out ? resolve(values.out) : undefined;
     let text: string;
     if (format === 'html') {
-      text = await renderComparisonHtml(runs, comparisons, { published: values['no-published'] ? [] : values.published?.map((f) => resolvePublished(f, io.cwd)) });
       out ??= path.join(io.cwd, 'reports', `compare-${runs[0]!.summary.runId}-vs-${runs[runs.length - 1]!.summary.runId}.html`.replace(/[^A-Za-z0-9._-]+/g, '_'));
+      text = await renderComparisonHtml(runs, comparisons, { out, published: values['no-published'] ? [] : values.published?.map((f) => resolvePublished(f, io.cwd)) });
     } else {
       text = format === 'md' ? renderComparisonMarkdown(comparisons) : renderComparisonText(comparisons);
     }

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { UsageError } from '../../core/errors.ts';
+import path from 'node:path';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 
 interface Check { name: string; ok: boolean; detail: string; required: boolean }
@@ -23,6 +26,10 @@ async function runChecks(): Promise<Check[]> {
     check('sharp', true, async () => {
       const sharp = (await import('sharp')).default;
       return `sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}`;
+    }),
+    check('onnxruntime-cuda', false, async () => {
+      const { checkOnnxCuda } = await import('./doctor-cuda.ts');
+      return checkOnnxCuda();
     }),
     check('onnxruntime-node', false, async () => {
       const ort = await import('onnxruntime-node');
@@ -51,9 +58,24 @@ async function runChecks(): Promise<Check[]> {
       if (r.status !== 0 || !/DejaVu/.test(r.stdout)) throw new Error('DejaVu Sans not found: apt-get install fonts-dejavu-core (report charts)');
       return r.stdout.trim();
     }),
-    check('chromium', false, () => {
-      if (!existsSync('/usr/bin/chromium')) throw new Error('not installed (only needed for the browser test): apt-get install chromium');
-      return '/usr/bin/chromium';
+    check('chromium', false, async () => {
+      // Only the browser test uses one: a system Chromium, else the one packed in @sparticuz/chromium.
+      const { systemChromium, PACKAGED } = await import('../../report/browser.ts');
+      const system = systemChromium();
+      if (system !== undefined) {
+        if (!existsSync(system)) throw new Error(`VLMBENCH_CHROMIUM=${system} does not exist`);
+        return `${system} (system)`;
+      }
+      try {
+        // Its exports map hides package.json: find it beside the resolved entry point.
+        const require = createRequire(import.meta.url);
+        const entry = require.resolve(PACKAGED);
+        const pkg = path.join(entry.slice(0, entry.lastIndexOf(`${PACKAGED}/`) + PACKAGED.length), 'package.json');
+        const { version } = JSON.parse(readFileSync(pkg, 'utf8')) as { version: string };
+        return `${PACKAGED}@${version} (packaged; unpacked to the temp dir on first use)`;
+      } catch {
+        throw new Error(`no system Chromium and ${PACKAGED} is not installed (only needed for the browser test): npm ci`);
+      }
     }),
   ]);
 }
@@ -61,12 +83,18 @@ async function runChecks(): Promise<Check[]> {
 export default defineCommand({
   name: 'doctor',
   summary: 'check Node, sharp, ONNX Runtime providers, llama.cpp runtimes, GPU and fonts',
-  help: `Usage: vlmbench doctor [--json]
+  help: `Usage: vlmbench doctor [--json] [--require NAME[,NAME]]
 
-Checks that each runtime vlmbench uses can load on this machine. Exit 1 if a required one fails.`,
+Checks that each runtime vlmbench uses can load on this machine. Exit 1 if a required one fails.
+--require makes optional checks required, so a GPU CI job stops before a run when, say, the ONNX
+Runtime CUDA provider is missing: vlmbench doctor --require gpu,onnxruntime-cuda`,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } }, false);
+    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' }, require: { type: 'string' } }, false);
+    const required = new Set((values.require ?? '').split(',').map((s) => s.trim()).filter(Boolean));
     const checks = await runChecks();
+    const unknown = [...required].filter((r) => !checks.some((c) => c.name === r));
+    if (unknown.length) throw new UsageError(`unknown check ${unknown.join(', ')} in --require`, { hint: `checks: ${checks.map((c) => c.name).join(', ')}` });
+    for (const c of checks) if (required.has(c.name)) c.required = true;
     if (values.json) print(io.stdout, JSON.stringify(checks, null, 2));
     else for (const c of checks) print(io.stdout, `${c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn'}  ${c.name.padEnd(20)} ${c.detail}`);
     return checks.some((c) => c.required && !c.ok) ? 1 : 0;

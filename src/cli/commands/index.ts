@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import baseline from './baseline.ts';
 import compare from './compare.ts';
+import datasets from './datasets.ts';
 import doctor from './doctor.ts';
 import gate from './gate.ts';
 import merge from './merge.ts';
@@ -21,6 +22,7 @@ export const COMMANDS: Command[] = [
   baseline,
   doctor,
   models,
+  datasets,
   report,
   compare,
   serve,

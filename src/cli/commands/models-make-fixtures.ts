@@ -12,7 +12,8 @@ export const modelsMakeFixturesCommand = defineCommand({
   help: `Usage: vlmbench models make-fixtures [--dir DIR] [--json]
 
 Writes the tiny random-weight models the quickstart and tests use: a llama-architecture GGUF text model,
-LLaVA-1.5 and LLaVA-1.6 mmproj files, and LLaVA-1.5 / 1.6 ONNX exports in the transformers.js layout.
+LLaVA-1.5 and LLaVA-1.6 mmproj files, and ONNX exports in the transformers.js layout for every family:
+LLaVA v1, LLaVA-1.5, LLaVA-1.6, TinyLLaVA (Phi-2) and VILA1.5 (Llama-3 and Vicuna decoders).
 Same seed → byte-identical files; existing files are kept.
 Default DIR: $VLMBENCH_FIXTURES_DIR or .cache/fixtures in the vlmbench folder (what fixture:… references use).`,
   async run(argv, io) {
@@ -21,7 +22,10 @@ Default DIR: $VLMBENCH_FIXTURES_DIR or .cache/fixtures in the vlmbench folder (w
     // A --dir that cannot be created is the user's to fix (exit 2), not a generator failure.
     await mkdir(dir, { recursive: true }).catch((err) => { throw outputPathError(err, dir); });
     const [gguf, onnx] = [await ensureGgufFixtures(dir), await ensureOnnxFixtures(dir)];
-    const files = { ...gguf, onnxLlava15: onnx.llava15, onnxLlava16: onnx.llava16 };
+    const files = {
+      ...gguf, onnxLlavaV1: onnx.llavaV1, onnxLlava15: onnx.llava15, onnxLlava16: onnx.llava16,
+      onnxTinyllava: onnx.tinyllava, onnxVila: onnx.vila, onnxVilaVicuna: onnx.vilaVicuna,
+    };
     if (values.json) print(io.stdout, JSON.stringify(files, null, 2));
     else for (const [k, v] of Object.entries(files)) print(io.stdout, `${k.padEnd(18)} ${v}`);
     return 0;

@@ -4,9 +4,10 @@ import { modelsInspectCommand } from './models-inspect.ts';
 import { modelsPromptCommand } from './models-prompt.ts';
 import { modelsTokensCommand } from './models-tokens.ts';
 import { modelsMakeFixturesCommand } from './models-make-fixtures.ts';
+import { modelsPullCommand } from './models-pull.ts';
 
 /** `vlmbench models <sub>`; other modules append to this list (e.g. make-fixtures). */
-export const MODELS_SUBCOMMANDS: Command[] = [modelsPromptCommand, modelsTokensCommand, modelsInspectCommand, modelsMakeFixturesCommand];
+export const MODELS_SUBCOMMANDS: Command[] = [modelsPromptCommand, modelsTokensCommand, modelsInspectCommand, modelsMakeFixturesCommand, modelsPullCommand];
 
 function help(): string {
   return [

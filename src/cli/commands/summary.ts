@@ -1,31 +1,10 @@
 import path from 'node:path';
-import type { MetricValue, RunSummary } from '../../core/record.ts';
 import { UsageError } from '../../core/errors.ts';
 import { readSummary } from '../../results/files.ts';
+import { formatSummaryTable } from '../summary-table.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 
-const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
-
-function metricCell(m: MetricValue | undefined): string {
-  if (!m) return '—';
-  const ci = m.ci ? ` [${fmt(m.ci[0])}, ${fmt(m.ci[1])}]` : '';
-  return `${fmt(m.value)}${m.unit ? ` ${m.unit}` : ''}${ci}`;
-}
-
-/** A note may carry a hint on its next line; the table shows one line per result. */
-const firstLine = (note: string | undefined) => note?.split('\n')[0] ?? '';
-
-/** Terminal table: one row per model × suite with the headline metric, its CI, n and errors. */
-export function formatSummaryTable(summary: RunSummary): string {
-  const rows = summary.results.map((r) => {
-    const key = r.headline ?? Object.keys(r.metrics)[0];
-    return [r.model, r.suite, key ?? '—', metricCell(key ? r.metrics[key] : undefined), String(r.n), String(r.errors), firstLine(r.notes?.[0])];
-  });
-  const header = ['model', 'suite', 'metric', 'value [95% CI]', 'n', 'errors', 'note'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+export { formatSummaryTable } from '../summary-table.ts';
 
 export default defineCommand({
   name: 'summary',

@@ -1,5 +1,5 @@
 /**
- * The twelve axes of the LLaVA-1.5 radar figure (published-scores.md §2.1, clockwise from 12 o'clock)
+ * The twelve axes of the LLaVA-1.5 radar figure (LLaVA-1.5 paper, Liu et al. 2023 "Improved Baselines with Visual Instruction Tuning", Figure 1; clockwise from 12 o'clock)
  * and the one table that maps suite ids / headline metrics to those axes.
  */
 export const LLAVA_RADAR_AXES = [

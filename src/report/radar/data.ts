@@ -1,5 +1,5 @@
 /**
- * Pure data preparation for radar charts (runtimes.md §13.3): per-axis scaling with a floor and a
+ * Pure data preparation for radar charts (cartesian coordinates computed here, since Vega-Lite has no polar line mark): per-axis scaling with a floor and a
  * ceiling, cartesian coordinates, a closing row so lines close, nulls where a value is missing so the
  * line breaks instead of drawing a chord, and value-label positions. Everything here is unit-tested;
  * the Vega-Lite spec only draws these rows.
@@ -94,7 +94,7 @@ export function axisAngle(k: number, n: number): number {
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
- * Floor and ceiling for one axis. Defaults follow the LLaVA-1.5 figure (published-scores.md §2.2):
+ * Floor and ceiling for one axis. Defaults follow the LLaVA-1.5 figure (LLaVA-1.5 paper, Figure 1):
  * the floor a little below the worst value, the ceiling 2% above the best, so the best model sits near,
  * not on, the outer ring.
  */
@@ -190,4 +190,27 @@ export function buildRadarData(axes: readonly string[], series: readonly RadarSe
     });
   }
   return { axes: axisRows, rings, points, labels, missing, scales };
+}
+
+export interface MergedSeries { series: RadarSeries[]; /** Legend name → the series it stands for (only merged ones). */ merged: Map<string, string[]> }
+
+/**
+ * Series with exactly the same value on every axis would be drawn on top of each other (only the last
+ * colour visible, a legend entry per copy): draw them once, as "4 models, identical" (two or three
+ * names are listed instead).
+ */
+export function mergeIdentical(series: readonly RadarSeries[], axes: readonly string[]): MergedSeries {
+  const groups = new Map<string, RadarSeries[]>();
+  for (const s of series) {
+    const key = `${s.kind}\u0000${axes.map((a) => (isNum(s.values[a]) ? String(s.values[a]) : '-')).join('\u0000')}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const merged = new Map<string, string[]>();
+  const out = [...groups.values()].map((g) => {
+    if (g.length === 1) return g[0]!;
+    const name = g.length <= 3 ? `${g.map((s) => s.name).join(', ')} (identical)` : `${g.length} models, identical`;
+    merged.set(name, g.map((s) => s.name));
+    return { ...g[0]!, name };
+  });
+  return { series: out, merged };
 }

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { buildRadarData, type RadarData, type RadarDataOptions, type RadarSeries } from './data.ts';
 
-/** Deterministic font for SVG, PNG and browser alike (runtimes.md §13.1). */
+/** Deterministic font for SVG, PNG and browser alike (Vega measures SVG text without a canvas, so one known font keeps layouts identical). */
 export const CHART_FONT = 'DejaVu Sans';
 
 /** Paper-like colours: red for the first series, then blue, green, orange… (LLaVA-1.5 figure). */
@@ -16,7 +16,7 @@ export interface RadarSpecInput extends RadarDataOptions {
 }
 
 /**
- * Vega-Lite has no polar line marks (runtimes.md §13.2), so the radar is drawn in cartesian
+ * Vega-Lite has no polar line marks (vega-lite `src/mark.ts` has arc and line, no polar line), so the radar is drawn in cartesian
  * coordinates computed by buildRadarData: rings, spokes, axis names, one line + points per series,
  * raw-value labels, "n/a" marks for missing values, and a legend.
  */
@@ -34,7 +34,7 @@ export function radarSpecFromData(data: RadarData, input: RadarSpecInput): TopLe
   const color = {
     field: 'series', type: 'nominal',
     scale: { domain: names, range: names.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]!) },
-    legend: { title: null, orient: 'bottom', columns: Math.min(3, Math.max(1, names.length)), labelLimit: 260 },
+    legend: { title: null, orient: 'bottom', columns: Math.min(2, Math.max(1, names.length)), labelLimit: 260, labelFontSize: 12, symbolSize: 120 },
   } as const;
   // Other layers share the scale; only the line layer declares the legend (avoids merge conflicts).
   const noLegendColor = { field: 'series', type: 'nominal' } as const;

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBackend } from '../../../backends/http/index.ts';
 import type { Backend } from '../../../src/core/backend.ts';
 import { ConfigError, VlmbenchError } from '../../../src/core/errors.ts';
@@ -9,8 +9,13 @@ import { userMessage, type VlmRequest } from '../../../src/core/request.ts';
 import type { TokenEvent } from '../../../src/core/response.ts';
 import { createOpenAiServer, type OpenAiServer } from '../../../src/serve/server.ts';
 import { startScriptedServer } from '../../helpers/scripted-server.ts';
+import { testClock } from '../../helpers/virtual-clock.ts';
 import { createEchoBackend, expectedEcho, type EchoBackend } from '../../serve/echo-backend.ts';
 import { httpModel, quietCtx } from './model.ts';
+
+// Timing checks run on a virtual clock shared with the scripted server (exact, whatever the load).
+vi.mock('../../../src/core/backend.ts', async (orig) => (await import('../../helpers/virtual-clock.ts')).mockNow(orig));
+afterEach(() => testClock.reset());
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const dir = mkdtempSync(join(tmpdir(), 'vlmbench-http-'));
@@ -103,14 +108,16 @@ describe('http backend, api openai, against vlmbench serve', () => {
 
 describe('http backend, api openai, scripted servers', () => {
   it('starts TTFT at the first chunk with text, not the role-only or empty chunk; keeps llama-server timings', async () => {
-    const s = await startScriptedServer({ firstTokenMs: 40, intervalMs: 5, tokens: 4, roleChunk: true, emptyFirstChunk: true, serverTimings: true, finishReason: 'stop' });
+    testClock.enabled = true;
+    const s = await startScriptedServer({ firstTokenMs: 40, intervalMs: 5, tokens: 4, roleChunk: true, emptyFirstChunk: true, serverTimings: true, finishReason: 'stop' }, { clock: testClock });
     const b = await createBackend(httpModel({ server: 'llama-server', endpoints: [s.url] }), quietCtx);
     try {
       const out = await gen(b, req('q'));
       expect(out.text).toBe('t0 t1 t2 t3 ');
-      expect(out.timings.firstTokenMs).toBeGreaterThanOrEqual(39);
+      expect(out.timings.firstTokenMs).toBe(40);
+      expect(out.timings.chunkMs).toEqual([40, 45, 50, 55]);
       // TTFB is the role-only chunk, sent before the 40 ms first-token delay: the gap stays visible.
-      expect(out.timings.firstByteMs).toBeLessThan(30);
+      expect(out.timings.firstByteMs).toBe(0);
       expect(out.serverMetrics).toMatchObject({ prompt_n: 100, predicted_n: 4, predicted_ms: 55 });
       expect(out.usage).toEqual({ promptTokens: 100, completionTokens: 4, source: 'backend' });
       expect(s.requests[0]!.body.stream_options).toEqual({ include_usage: true });

@@ -39,7 +39,7 @@ describe('preflightGguf', () => {
     expect(err.hint).toBeTruthy();
   });
 
-  // These omissions segfault libmtmd (runtimes.md §9.3): preflight must name them.
+  // These omissions segfault libmtmd (llama.cpp `tools/mtmd/clip.cpp`): preflight must name them.
   for (const tensor of ['v.position_embd.weight', 'v.patch_embd.weight', 'mm.0.weight', 'mm.2.bias', 'v.blk.1.attn_q.weight']) {
     it(`rejects an mmproj without tensor ${tensor}`, async () => {
       const file = await writeGguf(path.join(dir, `no-${tensor}.gguf`), withoutTensors(buildTinyMmproj(), tensor));

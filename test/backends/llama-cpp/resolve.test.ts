@@ -25,15 +25,16 @@ describe('resolveModelPath (no network: VLMBENCH_OFFLINE)', () => {
     const err = await resolveModelPath(uri, 'backend.model', env).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ModelFileError);
     expect(err).toMatchObject({ file: uri, field: 'backend.model' });
-    expect((err as ModelFileError).hint).toContain('node-llama-cpp pull');
+    expect((err as ModelFileError).hint).toContain('vlmbench models pull');
   });
 
   it('uses an already downloaded copy in the models folder', async () => {
     const models = path.join(dir, 'models');
     await mkdir(models, { recursive: true });
     const fx = await ensureGgufFixtures(path.join(dir, 'fx'));
-    // node-llama-cpp's cache name for hf:<user>/<repo>/<file>.
-    const cached = path.join(models, 'hf_someone_tiny-llava-gguf_tiny-llama-f16.gguf');
+    // The cache layout of src/models/pull.ts: hf/<user>/<repo>/<file>.
+    const cached = path.join(models, 'hf', 'someone', 'tiny-llava-gguf', 'tiny-llama-f16.gguf');
+    await mkdir(path.dirname(cached), { recursive: true });
     await copyFile(fx.textModel, cached);
     expect(await resolveModelPath(uri, 'backend.model', { VLMBENCH_OFFLINE: '1', VLMBENCH_MODELS_DIR: models })).toBe(cached);
   });

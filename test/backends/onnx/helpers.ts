@@ -7,9 +7,10 @@ import type { OnnxOptions } from '../../../src/config/backends.ts';
 import { userMessage } from '../../../src/core/request.ts';
 import type { GenParams, ImageSource, VlmRequest } from '../../../src/core/request.ts';
 import { ensureOnnxFixtures } from '../../../src/fixtures/onnx/index.ts';
+import type { OnnxFixtures } from '../../../src/fixtures/onnx/index.ts';
 
-/** Tiny exports in a fresh temp dir (≈ 50 ms to generate). */
-export async function tinyModels(): Promise<{ root: string; llava15: string; llava16: string }> {
+/** Tiny exports of every family in a fresh temp dir (≈ 0.5 s to generate). */
+export async function tinyModels(): Promise<{ root: string } & OnnxFixtures> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'vlmbench-onnx-'));
   return { root, ...(await ensureOnnxFixtures(root)) };
 }

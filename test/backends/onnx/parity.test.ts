@@ -13,10 +13,14 @@ import { noAbort, request, testImage, tinyModels } from './helpers.ts';
  * the one transformers.js implements). Pixel values come from the family, the single source of
  * preprocessing: transformers.js's CLIP processor crops where LLaVA-1.5 pads.
  */
-describe('ONNX backend vs transformers.js', () => {
+describe.each([
+  { family: 'llava-1.5', dir: 'llava15' },
+  // LLaVA v1 (CLIP class token, layer −2, linear projector, Llama rotary decoder) in the llava-hf layout.
+  { family: 'llava-v1', dir: 'llavaV1' },
+] as const)('ONNX backend vs transformers.js: $family', ({ family: key, dir }) => {
   it('same prompt ids and the same greedy tokens', async () => {
-    const { llava15 } = await tinyModels();
-    const family = getFamily('llava-1.5');
+    const llava15 = (await tinyModels())[dir];
+    const family = getFamily(key);
     const model = await loadOnnxModel({ dir: llava15, dtype: '', provider: 'cpu', deviceId: 0, threads: 1 });
     const req = request(await testImage(40, 28, [220, 60, 20], [20, 120, 200]), 'What is shown in the picture?', { maxTokens: 24 });
     const prepared = await preparePrompt(model, family, req, { merge: 'repeat' });

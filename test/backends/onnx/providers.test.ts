@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BackendError } from '../../../src/core/errors.ts';
 import { tinyBackend, tinyModels } from './helpers.ts';
 
-// This machine has no CUDA provider libraries (onnxruntime-node ships CPU only): runtimes.md §1.3.
+// This machine has no CUDA provider libraries (onnxruntime-node ships CPU only).
 describe('ONNX execution providers without CUDA', () => {
   it('provider cuda fails with E_BACKEND and the install hint, never silently on CPU', async () => {
     const { llava15 } = await tinyModels();

@@ -46,6 +46,6 @@ report:
     expect(conv.headline).toBe('relative');
     expect(conv.metrics.relative!.value).toBeGreaterThan(0);
     expect(conv.metrics.judge_failures!.value).toBe(0);
-    expect(conv.tables!.judge).toMatchObject({ rules: 'builtin:vlmbench-rules-v1', compat: 'default' });
+    expect(conv.tables!.judge).toMatchObject({ rules: 'builtin:vlmbench-rules-v1', compat: 'llava' });
   }, 180_000);
 });

@@ -56,7 +56,7 @@ describe('LLaVA-Bench suites', () => {
       return answer.includes('red') ? '8, 9\nAssistant 2 is precise.' : '8 4\nAssistant 2 is vague.';
     });
     servers.push(s);
-    const judge = await createJudge(JudgeConfig.parse({ provider: 'openai', endpoint: s.url, model: 'judge-x' }), { cacheDir: tmp(), log: () => {} });
+    const judge = await createJudge(JudgeConfig.parse({ provider: 'openai', endpoint: s.url, model: 'judge-x', compat: 'robust' }), { cacheDir: tmp(), log: () => {} });
     const ctx = suiteCtx(dir, judge, { layout: 'wild' });
     const docs = await loadDocs('llava-bench', dir).then((d) => d.filter((x) => x.doc.layout === 'wild'));
     const answers = ['It is red.', 'maybe red', 'refuse', 'blue things', 'red', 'a shape', 'red', 'red', 'grey'];
@@ -68,7 +68,7 @@ describe('LLaVA-Bench suites', () => {
     const r0 = records[0]!;
     expect(r0.scores).toMatchObject({ judge_ref: 8, judge_model: 9 });
     expect(r0.meta).toMatchObject({ benchmark: 'llava-bench', layout: 'wild', category: 'conv',
-      judge: { provider: 'openai', model: 'judge-x', temperature: 0.2, rules: 'builtin:vlmbench-rules-v1', compat: 'default' },
+      judge: { provider: 'openai', model: 'judge-x', temperature: 0.2, rules: 'builtin:vlmbench-rules-v1', compat: 'robust' },
       review: { status: 'ok', attempts: 1, ruleKey: 'llava_bench_conv', content: '8, 9\nAssistant 2 is precise.' } });
     expect(records[1]!.meta!.review).toMatchObject({ status: 'ok', attempts: 2 });
     expect(records[2]!.scores).toMatchObject({ judge_ref: null, judge_model: null });
@@ -85,14 +85,15 @@ describe('LLaVA-Bench suites', () => {
     expect(sum.metrics.ref_score!.value).toBeCloseTo(80, 10);
     expect(sum.tables!.judge).toMatchObject({ model: 'judge-x', rules: 'builtin:vlmbench-rules-v1', failures: 1 });
     expect(sum.metrics.relative_llava_bench_conv).toBeDefined();
-    expect(sum.notes!.join(' ')).toMatch(/1 judge failure\(s\) after retries, excluded/);
+    expect(sum.notes!.join(' ')).toMatch(/compat robust \(not the published protocol.*1 judge failure\(s\) after retries, excluded/);
   });
 
   it('compat llava: one call per item, official parse, [-1,-1] kept in the means and counted', async () => {
     const dir = await ensureLlavaBenchSample(tmp());
     const s = await startChatServer((body) => (body.messages[1]!.content.includes('[Assistant 2]\nred') ? '8, 9\nx' : '8 6\nx'));
     servers.push(s);
-    const judge = await createJudge(JudgeConfig.parse({ provider: 'openai', endpoint: s.url, model: 'j', compat: 'llava', rules: path.join(import.meta.dirname, '../../judge/fixtures/rule.json') }), { cacheDir: tmp(), log: () => {} });
+    // compat llava is the default
+    const judge = await createJudge(JudgeConfig.parse({ provider: 'openai', endpoint: s.url, model: 'j', rules: path.join(import.meta.dirname, '../../judge/fixtures/rule.json') }), { cacheDir: tmp(), log: () => {} });
     const ctx = suiteCtx(dir, judge, { layout: 'coco' });
     const docs = (await loadDocs('llava-bench', dir)).filter((x) => x.doc.layout === 'coco');
     const records = [];
@@ -108,7 +109,7 @@ describe('LLaVA-Bench suites', () => {
     expect(sum.metrics.relative!.value).toBe(74.4);
     expect(sum.metrics.ref_score!.value).toBe(65);
     expect(sum.metrics.judge_failures!.value).toBe(1);
-    expect(sum.notes!.join(' ')).toMatch(/kept as \[-1, -1\]/);
+    expect(sum.notes!.join(' ')).toMatch(/compat llava \(the published protocol.*kept as \[-1, -1\]/);
   });
 
   it('without a judge: only reference similarity, under a clear no-judge label', async () => {

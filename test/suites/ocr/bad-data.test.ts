@@ -6,7 +6,7 @@ import { ocrSuite, type OcrOptions } from '../../../suites/ocr/suite.ts';
 import { ctxFor, docs, errorsOf, tmp } from '../scienceqa/helpers.ts';
 
 const opts = (o: Partial<OcrOptions> = {}): OcrOptions => ({
-  format: 'auto', textvqaQuestions: 'auto', ocrbenchVersion: 'ocrbench', ocrbenchSuffix: false, anlsVariant: 'lmms-eval', bootstrapIterations: 500, ...o,
+  format: 'auto', textvqaQuestions: 'auto', ocrbenchVariant: 'ocrbench', ocrbenchSuffix: false, anlsVariant: 'lmms-eval', bootstrapIterations: 500, ...o,
 });
 const ocr = ocrSuite('ocr', 'all');
 

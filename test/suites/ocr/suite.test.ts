@@ -6,7 +6,7 @@ import { ocrSuite, type OcrOptions } from '../../../suites/ocr/suite.ts';
 import { ctxFor, docs, errorsOf, model, recordsFor, tmp } from '../scienceqa/helpers.ts';
 
 const opts = (o: Partial<OcrOptions> = {}): OcrOptions => ({
-  format: 'auto', textvqaQuestions: 'auto', ocrbenchVersion: 'ocrbench', ocrbenchSuffix: false, anlsVariant: 'lmms-eval', bootstrapIterations: 500, ...o,
+  format: 'auto', textvqaQuestions: 'auto', ocrbenchVariant: 'ocrbench', ocrbenchSuffix: false, anlsVariant: 'lmms-eval', bootstrapIterations: 500, ...o,
 });
 const SUFFIX = '\nAnswer the question using a single word or phrase.';
 const ocr = ocrSuite('ocr', 'all');
@@ -27,6 +27,9 @@ describe('ocr suites on the built-in set', async () => {
     const ob = await only.load(ctxFor(dir, opts({ format: 'textvqa' })));
     expect(docs(ob).every((d) => d.doc.format === 'ocrbench')).toBe(true);
     expect(ob.length).toBe(12);
+    // OCRBench.json repeats `id` across dataset_name (as upstream): sample ids are positions, all distinct.
+    expect(new Set(docs(ob).map((d) => d.doc.questionId)).size).toBeLessThan(12);
+    expect(docs(ob).map((d) => d.id)).toEqual(Array.from({ length: 12 }, (_, i) => `ocrbench-${i}`));
     expect((await ocr.load(ctxFor(dir, opts({ format: 'docvqa' })))).length).toBe(8);
   });
 
@@ -93,7 +96,13 @@ describe('ocr suites on the built-in set', async () => {
     const hme = all.find((d) => d.doc.datasetName === 'HME100k')!.doc;
     const upper = { ...hme, answers: ['X ^ 2'] };
     const okText = (text: string) => ({ ok: true as const, text, finishReason: 'stop' as const, usage: { promptTokens: 1, completionTokens: 1, source: 'estimate' as const }, timings: { startedAt: 0, chunkMs: [], chunkTokens: [], endMs: 1 } });
+    const lmms = ctxFor(dir, opts({ ocrbenchVariant: 'lmms-eval' }));
+    // HME100k: both rules keep case on both sides.
     expect((await ocr.score(upper, okText('X^2'), ctxFor(dir, opts()))).scores.ocrbench).toBe(1);
-    expect((await ocr.score(upper, okText('X^2'), ctxFor(dir, opts({ ocrbenchVersion: 'lmms-eval' })))).scores.ocrbench).toBe(0);
+    expect((await ocr.score(upper, okText('X^2'), lmms)).scores.ocrbench).toBe(1);
+    // Elsewhere lmms-eval folds full-width forms; the original script does not.
+    const word = all.find((d) => d.doc.datasetName === 'IIIT5K')!.doc;
+    expect((await ocr.score(word, okText('ＣＨＩＮＡ'), ctxFor(dir, opts()))).scores.ocrbench).toBe(0);
+    expect((await ocr.score(word, okText('ＣＨＩＮＡ'), lmms)).scores.ocrbench).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ import { ocrSuite, type OcrOptions } from '../../../suites/ocr/suite.ts';
 import { ctxFor, docs, tmp } from '../scienceqa/helpers.ts';
 
 const opts: OcrOptions = {
-  format: 'textvqa', textvqaQuestions: 'llava-ocr', ocrbenchVersion: 'ocrbench', ocrbenchSuffix: false, anlsVariant: 'lmms-eval', bootstrapIterations: 500,
+  format: 'textvqa', textvqaQuestions: 'llava-ocr', ocrbenchVariant: 'ocrbench', ocrbenchSuffix: false, anlsVariant: 'lmms-eval', bootstrapIterations: 500,
 };
 
 describe("TextVQA with LLaVA's question file", () => {
