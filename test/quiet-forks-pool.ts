@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { ForksPoolWorker } from 'vitest/node';
 import type { PoolOptions, PoolRunnerInitializer } from 'vitest/node';
 
@@ -16,21 +17,24 @@ import type { PoolOptions, PoolRunnerInitializer } from 'vitest/node';
  */
 const LOG = path.resolve(import.meta.dirname, '..', 'test-artifacts', 'native-output.log');
 
-let sink: WriteStream | undefined;
-function fileSink(): WriteStream {
-  if (!sink) {
+let file: WriteStream | undefined;
+/**
+ * One writer per worker stream onto the run's shared file: a worker's stream ending (pipe() ends its
+ * destination) ends only its own writer, never the file the other workers still write to.
+ */
+function fileSink(): Writable {
+  if (!file) {
     mkdirSync(path.dirname(LOG), { recursive: true });
-    sink = createWriteStream(LOG, { flags: 'w' });
-    // Shared by every worker of this run: never let one worker's end close it.
-    sink.setMaxListeners(0);
+    file = createWriteStream(LOG, { flags: 'w' });
   }
-  return sink;
+  const shared = file;
+  return new Writable({ write(chunk, _enc, cb) { shared.write(chunk, () => cb()); } });
 }
 
 class QuietForksPoolWorker extends ForksPoolWorker {
   constructor(options: PoolOptions) {
     super(options);
-    const self = this as unknown as { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+    const self = this as unknown as { stdout: Writable; stderr: Writable };
     self.stdout = fileSink();
     self.stderr = fileSink();
   }

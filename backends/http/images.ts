@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ImageError } from '../../src/core/errors.ts';
 import type { ImageSource } from '../../src/core/request.ts';
+import { uprightCopy } from '../../src/image/load.ts';
 
 /**
  * Images travel as base64 data URLs (the one form trtllm-serve, vLLM, llama-server and the Triton
@@ -34,7 +35,9 @@ export async function readImageBytes(src: ImageSource): Promise<Uint8Array> {
 export interface EncodedImage { mime: string; base64: string; bytes: Uint8Array; dataUrl: string }
 
 export async function encodeImage(src: ImageSource): Promise<EncodedImage> {
-  const bytes = await readImageBytes(src);
+  const stored = await readImageBytes(src);
+  // The server decodes the bytes itself, without EXIF rotation (PIL, stb_image): send an upright copy when asked.
+  const bytes = (await uprightCopy(src, stored)) ?? stored;
   const mime = sniffImageMime(bytes);
   if (!mime) {
     throw new ImageError(`${imageName(src)} is not a PNG, JPEG, GIF, WebP or BMP image`, {

@@ -1,8 +1,9 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ImageError } from '../../src/core/errors.ts';
 import type { ImageSource } from '../../src/core/request.ts';
+import { uprightCopy } from '../../src/image/load.ts';
 
 /**
  * libmtmd reads images from paths (stb_image decodes them), so buffers are written to a private temp
@@ -31,13 +32,23 @@ export async function materializeImages(images: ImageSource[], tmpRoot: () => Pr
         await access(image.path).catch((err: unknown) => {
           throw new ImageError(`image file not found: ${image.path}`, { file: image.path, cause: err, hint: 'check the dataset folder' });
         });
-        paths.push(path.resolve(image.path));
+        // stb_image ignores EXIF orientation (as PIL does); with exifRotate an upright copy goes instead.
+        const upright = image.exifRotate ? await uprightCopy(image, await readFile(image.path)) : undefined;
+        if (!upright) {
+          paths.push(path.resolve(image.path));
+          continue;
+        }
+        const file = path.join(await tmpRoot(), `${process.pid}-${Date.now()}-${i}.png`);
+        written.push(file);
+        await writeFile(file, upright);
+        paths.push(file);
         continue;
       }
       if (image.data.length === 0) throw new ImageError(`image ${image.name ?? i} is empty`, { file: image.name });
-      const file = path.join(await tmpRoot(), `${process.pid}-${Date.now()}-${i}${extensionOf(image.data, image.name)}`);
+      const upright = await uprightCopy(image, image.data);
+      const file = path.join(await tmpRoot(), `${process.pid}-${Date.now()}-${i}${upright ? '.png' : extensionOf(image.data, image.name)}`);
       written.push(file);
-      await writeFile(file, image.data);
+      await writeFile(file, upright ?? image.data);
       paths.push(file);
     }
   } catch (err) {

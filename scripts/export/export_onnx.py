@@ -97,6 +97,7 @@ def load_hf(family: str, model_path: str, trust_remote_code: bool) -> Parts:
         def save(out):
             AutoProcessor.from_pretrained(model_path).save_pretrained(out)
             AutoTokenizer.from_pretrained(model_path, use_fast=True).save_pretrained(out)
+            model.generation_config.save_pretrained(out)
         return Parts(select=_hf_select(tower, config.vision_feature_layer, config.vision_feature_select_strategy),
                      projector=projector, newline=newline, embed=model.get_input_embeddings(), lm=model,
                      layers=sizes[0], kv_heads=sizes[1], head_dim=sizes[2], hidden=sizes[3],
@@ -119,10 +120,9 @@ def load_hf(family: str, model_path: str, trust_remote_code: bool) -> Parts:
         cfg["vision_config"] = tower.config.to_dict()
 
         def save(out):
-            tok = AutoTokenizer.from_pretrained(model_path, use_fast=True, trust_remote_code=True)
-            tok.save_pretrained(out)
-            from transformers import SiglipImageProcessor
-            SiglipImageProcessor.from_pretrained(getattr(config, "vision_model_name_or_path", model_path)).save_pretrained(out)
+            AutoTokenizer.from_pretrained(model_path, use_fast=True, trust_remote_code=True).save_pretrained(out)
+            model.vision_tower._image_processor.save_pretrained(out)  # the SigLIP processor it was built with
+            lm.generation_config.save_pretrained(out)
         return Parts(select=_hf_select(tower, layer, strategy), projector=model.connector, newline=None,
                      embed=lm.get_input_embeddings(), lm=lm, layers=sizes[0], kv_heads=sizes[1], head_dim=sizes[2],
                      hidden=sizes[3], config=cfg, merge="splice", save_side_files=save)
@@ -137,7 +137,9 @@ def load_repo(family: str, model_path: str) -> Parts:
     except ImportError:
         repo = "haotian-liu/LLaVA" if family == "llava-v1" else "NVlabs/VILA"
         sys.exit(f"--source repo needs {repo} importable as `llava` (pip install -e <clone>)")
-    tokenizer, model, image_processor, _ = load_pretrained_model(model_path, None, get_model_name_from_path(model_path), device_map="cpu")
+    # Keywords: LLaVA's signature is (model_path, model_base, model_name, ...), VILA's (model_path, model_name, model_base, ...).
+    tokenizer, model, image_processor, _ = load_pretrained_model(
+        model_path=model_path, model_base=None, model_name=get_model_name_from_path(model_path), device_map="cpu", device="cpu")
     model = model.float().eval()
     # VILA: get_llm() is the causal LM; LLaVA: the LlavaLlamaForCausalLM itself (images=None -> plain LM).
     lm = model.get_llm() if hasattr(model, "get_llm") else model
@@ -150,8 +152,14 @@ def load_repo(family: str, model_path: str) -> Parts:
                             "model_type": vision.config.model_type}
 
     def save(out):
-        tokenizer.save_pretrained(out)
+        # The ONNX backend reads tokenizer.json: the repos load slow SentencePiece tokenizers, so convert.
+        from transformers import AutoTokenizer
+        try:
+            AutoTokenizer.from_pretrained(model_path, use_fast=True).save_pretrained(out)
+        except (OSError, ValueError):
+            tokenizer.save_pretrained(out)
         image_processor.save_pretrained(out)
+        lm.generation_config.save_pretrained(out)
     return Parts(select=lambda px: vision(px), projector=projector, newline=None, embed=lm.get_input_embeddings(),
                  lm=lm, layers=sizes[0], kv_heads=sizes[1], head_dim=sizes[2], hidden=sizes[3], config=cfg,
                  merge="splice", save_side_files=save)

@@ -92,6 +92,14 @@ export const ReportConfig = z.strictObject({
   published: z.array(z.string()).default(['llava-family']),
 });
 
+/**
+ * How dataset images are decoded. Defaults reproduce upstream loaders (PIL `Image.open(...).convert('RGB')`),
+ * which ignore the EXIF orientation tag; `exifRotate: true` shows photos upright instead.
+ */
+export const ImageConfig = z.strictObject({
+  exifRotate: z.boolean().default(false),
+});
+
 export const Config = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().default('vlmbench'),
@@ -101,6 +109,7 @@ export const Config = z.strictObject({
   suites: z.array(SuiteConfig).min(1),
   judge: JudgeConfig.optional(),
   report: ReportConfig.default(ReportConfig.parse({})),
+  image: ImageConfig.default(ImageConfig.parse({})),
   gate: z.strictObject({ policy: z.string().optional(), baseline: z.string().optional() }).optional(),
 });
 
@@ -110,3 +119,4 @@ export type RetryConfig = z.infer<typeof RetryConfig>;
 export type JudgeConfig = z.infer<typeof JudgeConfig>;
 export type RunConfig = z.infer<typeof RunConfig>;
 export type Config = z.infer<typeof Config>;
+export type ImageConfig = z.infer<typeof ImageConfig>;

@@ -1,8 +1,12 @@
 /** What a suite asks a model: chat turns built on one content-part union, plus generation params. */
 
+/**
+ * `exifRotate`: show the image upright per its EXIF orientation tag before the model sees it (config
+ * `image.exifRotate`). Absent/false: as stored, which is what upstream loaders (PIL) do.
+ */
 export type ImageSource =
-  | { kind: 'path'; path: string }
-  | { kind: 'buffer'; data: Uint8Array; name?: string };
+  | { kind: 'path'; path: string; exifRotate?: boolean }
+  | { kind: 'buffer'; data: Uint8Array; name?: string; exifRotate?: boolean };
 
 export type ContentPart =
   | { type: 'text'; text: string }

@@ -20,6 +20,19 @@ export const BenchmarkPolicy = z.strictObject({
   report_only: z.boolean().default(false),
 });
 
+/**
+ * A per-benchmark override: only the fields written (no defaults here, or an override of `cluster_by`
+ * alone would silently reset the default's max_drop and floor).
+ */
+export const BenchmarkOverride = z.strictObject({
+  metric: z.string().optional(),
+  floor: z.number().nullable().optional(),
+  max_drop: z.number().min(0).optional(),
+  cluster_by: z.string().optional(),
+  test: z.enum(['auto', 'mcnemar', 'paired_bootstrap']).optional(),
+  report_only: z.boolean().optional(),
+});
+
 export const PerfGate = z.strictObject({
   metric: z.string(),
   /** For lower-is-better metrics: current ≤ base × (1 + max_rel_increase) + abs_slack. */
@@ -42,7 +55,7 @@ export const GatePolicy = z.strictObject({
   bootstrap: z.strictObject({ iterations: z.int().positive().default(2000), seed: z.int().default(0) }).default({ iterations: 2000, seed: 0 }),
   accuracy: z.strictObject({
     default: BenchmarkPolicy.default(BenchmarkPolicy.parse({})),
-    benchmarks: z.record(z.string(), BenchmarkPolicy.partial()).default({}),
+    benchmarks: z.record(z.string(), BenchmarkOverride).default({}),
   }).default({ default: BenchmarkPolicy.parse({}), benchmarks: {} }),
   perf: z.strictObject({
     require_same_hardware: z.boolean().default(true),

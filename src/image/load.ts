@@ -51,7 +51,7 @@ export async function loadImage(src: ImageSource, opts: LoadImageOptions = {}): 
   const sharp = await importSharp();
   try {
     const open = () => sharp(input, {
-      limitInputPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS, failOn: 'truncated', pages: 1, autoOrient: opts.exifRotate ?? false, ignoreIcc: true,
+      limitInputPixels: opts.maxPixels ?? DEFAULT_MAX_PIXELS, failOn: 'truncated', pages: 1, autoOrient: opts.exifRotate ?? src.exifRotate ?? false, ignoreIcc: true,
     });
     const meta = await open().metadata();
     if (meta.space === 'cmyk') {
@@ -93,6 +93,24 @@ function clipGrey16ToRgb(grey: Uint16Array): Buffer {
     out[i * 3] = v; out[i * 3 + 1] = v; out[i * 3 + 2] = v;
   }
   return out;
+}
+
+/**
+ * For engines that decode the file themselves (llama.cpp's stb_image, an HTTP server): when the source
+ * asks for exifRotate and the file carries a non-identity EXIF orientation, the upright image as a
+ * lossless PNG; otherwise undefined (send the original bytes).
+ */
+export async function uprightCopy(src: ImageSource, bytes: Uint8Array): Promise<Buffer | undefined> {
+  if (!src.exifRotate) return undefined;
+  const sharp = await importSharp();
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    const { orientation } = await sharp(input).metadata();
+    if (orientation === undefined || orientation === 1) return undefined;
+    return await sharp(input, { autoOrient: true, pages: 1 }).png().toBuffer();
+  } catch (err) {
+    throw new ImageError(`cannot decode image: ${describeSharpError(err)}`, { file: imageName(src), cause: err, hint: hintFor(err) });
+  }
 }
 
 function describeSharpError(err: unknown): string {

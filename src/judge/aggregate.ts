@@ -35,6 +35,21 @@ function similarityMetric(records: SampleRecord[], key: string, seed: number, it
   return { value: mean(values), ci: bootstrapMeanCI(values, { seed, iterations, clusters }), n: values.length, better: 'higher' };
 }
 
+/** The judge of LLaVA's published LLaVA-Bench numbers (llava/eval/eval_gpt_review_bench.py). */
+export const PUBLISHED_JUDGE = { provider: 'openai', model: 'gpt-4-0314' } as const;
+
+/** Say when the judge is not the published protocol's, or the API answered as another model than requested. */
+function protocolNotes(p: JudgeProvenance, records: SampleRecord[]): string[] {
+  const out: string[] = [];
+  if (p.provider !== PUBLISHED_JUDGE.provider || p.model !== PUBLISHED_JUDGE.model) {
+    out.push(`Judge ${p.provider}:${p.model} is not the published protocol's (${PUBLISHED_JUDGE.provider}:${PUBLISHED_JUDGE.model}): relative scores do not compare with published LLaVA-Bench numbers.`);
+  }
+  const answered = [...new Set(records.flatMap((r) => ((r.meta as { judgeAnsweredBy?: string[] } | undefined)?.judgeAnsweredBy ?? [])))];
+  const other = answered.filter((m) => m !== p.model);
+  if (other.length > 0) out.push(`The judge API reported answering as ${other.join(', ')} although ${p.model} was requested.`);
+  return out;
+}
+
 /** Why nothing was judged: an empty dataset or shard is not a missing judge. */
 function noJudgedReason(n: number, answered: number, judgeConfigured: boolean | undefined): string {
   if (n === 0) return 'No samples (empty dataset, filter or shard)';
@@ -73,6 +88,7 @@ export function aggregateLlavaBench(records: SampleRecord[], opts: { seed?: numb
   // Records written before the rename say 'default' for what is now 'robust'.
   const compat: JudgeCompat = judges[0]!.compat === 'llava' ? 'llava' : 'robust';
   if (judges.length > 1) notes.push(`Records were judged by ${judges.length} different judge settings; scores are not comparable: ${judges.map(judgeLabel).join('; ')}.`);
+  notes.push(...protocolNotes(judges[0]!, judgedRecords));
   const groups = summarizeJudged(judgedRecords.map(judgedRow), compat, { seed, iterations });
   const all = groups.find((g) => g.group === 'all')!;
   const metric = (g: GroupScore, value: number | null, ci?: [number, number], unit?: string, better: 'higher' | 'lower' = 'higher'): MetricValue =>

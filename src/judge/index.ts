@@ -78,6 +78,7 @@ export async function createJudge(config: JudgeConfig, opts: CreateJudgeOptions)
     rules,
     compat: config.compat,
     stats,
+    answeredBy: () => provider.answeredModels?.() ?? [],
     async complete(system, user, signal, o = {}) {
       const attempt = o.attempt ?? 0;
       const call = { format: o.format, maxTokens: o.maxTokens, temperature: o.temperature };

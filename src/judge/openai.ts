@@ -30,6 +30,7 @@ export function createOpenAIProvider(config: JudgeConfig, env: NodeJS.ProcessEnv
     apiKey = env[config.apiKeyEnv];
     if (!apiKey) throw new ConfigError(`environment variable ${config.apiKeyEnv} is not set`, { field: 'judge.apiKeyEnv', hint: `export ${config.apiKeyEnv}=… before running` });
   }
+  const answered = new Set<string>();
   const url = chatCompletionsUrl(config.endpoint);
   return {
     model: config.model,
@@ -67,13 +68,17 @@ export function createOpenAIProvider(config: JudgeConfig, env: NodeJS.ProcessEnv
       }
       let content: unknown;
       try {
-        content = (JSON.parse(text) as { choices?: Array<{ message?: { content?: unknown } }> }).choices?.[0]?.message?.content;
+        const reply = JSON.parse(text) as { model?: unknown; choices?: Array<{ message?: { content?: unknown } }> };
+        content = reply.choices?.[0]?.message?.content;
+        // The model that actually answered (OpenAI resolves aliases, e.g. gpt-4 → gpt-4-0613; proxies may swap it).
+        if (typeof reply.model === 'string' && reply.model) answered.add(reply.model);
       } catch (err) {
         throw new BackendError('judge endpoint returned invalid JSON', { code: 'E_PARSE', retryable: true, cause: err });
       }
       if (typeof content !== 'string') throw new BackendError('judge reply has no choices[0].message.content', { code: 'E_PARSE', retryable: true });
       return content;
     },
+    answeredModels: () => [...answered],
     async close() {},
   };
 }

@@ -74,5 +74,7 @@ export async function scoreAnswer(item: LlavaBenchItem, answer: string, opts: { 
   const provenance: JudgeProvenance = isLlavaJudge(judge)
     ? judge.provenance
     : { provider: 'external', model: judge.id, temperature: NaN, maxTokens: NaN, rules: rules.source.label, compat };
-  return { scores, meta: { ...meta, judge: provenance, review }, reference };
+  // Which model the API says answered (recorded per sample: a provider may resolve or swap the requested one).
+  const answeredBy = isLlavaJudge(judge) ? judge.answeredBy() : [];
+  return { scores, meta: { ...meta, judge: provenance, review, ...(answeredBy.length > 0 && { judgeAnsweredBy: answeredBy }) }, reference };
 }

@@ -44,6 +44,8 @@ export interface LlavaJudge extends JudgeClient {
   complete(system: string, user: string, signal?: AbortSignal, opts?: CompleteOptions): Promise<string>;
   /** Judge calls that reached the provider (cache misses), and cache hits, since creation. */
   readonly stats: { calls: number; cacheHits: number };
+  /** Model ids the judge API reported answering as, so far (empty for a local judge or cached replies). */
+  answeredBy(): string[];
   close(): Promise<void>;
 }
 
@@ -55,5 +57,7 @@ export interface JudgeProvider {
   readonly model: string;
   /** `attempt` lets a local judge vary its sampling seed per try while staying reproducible. */
   call(system: string, user: string, signal?: AbortSignal, attempt?: number, opts?: CallOptions): Promise<string>;
+  /** Model ids the API reported in its replies so far (OpenAI-compatible judges). */
+  answeredModels?(): string[];
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { SuiteConfig } from '../config/schema.ts';
+import type { SuiteConfig, ImageConfig } from '../config/schema.ts';
 import type { Backend } from '../core/backend.ts';
 import type { Suite, SuiteContext, SuiteModel } from '../core/suite.ts';
 import type { ErrorTracker } from './error-kinds.ts';
@@ -36,6 +36,8 @@ export interface TaskContext {
   /** First error of each kind reported live; a model stopped after repeated identical errors. */
   errors: ErrorTracker;
   shard?: Shard;
+  /** Config `image`: how dataset images are decoded (EXIF rotation off unless asked for). */
+  image?: ImageConfig;
 }
 
 /**

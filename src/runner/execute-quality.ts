@@ -51,7 +51,11 @@ function buildRequest(task: TaskContext, suite: QualitySuite<Doc, unknown>, id: 
   const prep = suite.toRequest(doc, task.model, task.suiteCtx);
   const params = { ...DEFAULT_GEN_PARAMS, ...prep.params };
   if (task.suiteCtx.maxTokens) params.maxTokens = task.suiteCtx.maxTokens;
-  return { sampleId: id, messages: prep.messages, params };
+  // Config image.exifRotate travels on each image, so every backend (and its engine) decodes alike.
+  const messages = task.image?.exifRotate
+    ? prep.messages.map((m) => ({ ...m, content: m.content.map((p) => (p.type === 'image' ? { ...p, image: { ...p.image, exifRotate: true } } : p)) }))
+    : prep.messages;
+  return { sampleId: id, messages, params };
 }
 
 /** The model's declared provenance; custom modules build their own prompts (`raw`), every other backend renders the family's. */

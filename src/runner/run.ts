@@ -204,6 +204,7 @@ async function executeTask(state: RunState, model: ModelConfig, backend: Backend
     suite: s.suite, suiteId: s.id, suiteConfig: s.config, suiteCtx: ctx,
     model: { info: backend.info, family: model.family, template: model.template },
     backend, scheduler, journal: state.journal, events: opts.events ?? {}, stop: state.stop, shard: plan.overrides.shard, errors: state.errors,
+    image: plan.config.image,
   };
   if (s.suite.kind === 'quality') return executeQualitySuite(task, s.suite);
   const done = new Set(state.existing.filter((r) => r.model === model.id && r.suite === s.id).map((r) => r.sampleId));

@@ -41,7 +41,8 @@ export function describeVqa(doc: VqaDoc) {
 }
 
 /**
- * Mean VQA soft accuracy ×100 over answered questions with answers, with a bootstrap interval over
+ * Mean VQA soft accuracy ×100 (LLaVA m4c_evaluator.py EvalAI normaliser + leave-one-out; GT-Vision-Lab
+ * vqaEval.py differs in normaliser corner cases) over answered questions with answers, with a bootstrap interval over
  * images, and per answer type; questions of a test split (no answers) are only counted.
  */
 export function aggregateVqa(records: SampleRecord[], seed: number, bench: string): Omit<SuiteSummary, 'model' | 'suite'> {

@@ -46,11 +46,14 @@ describe('vlmbench models tokens', () => {
     expect(JSON.parse(tiny.stdout).rows[0]).toMatchObject({ best_resolution: [64, 64], tokens: 16 + 6 * 8 + 6 });
   });
 
-  it('--image uses the file size after EXIF rotation', async () => {
+  it('--image uses the stored size (as PIL opens it); --exif-rotate the upright size', async () => {
     const file = path.join(dir, 'rot.jpg');
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#808080' } }).jpeg().withMetadata({ orientation: 6 }).toFile(file);
-    const r = await runCli(['models', 'tokens', '--image', file, '--json']);
-    expect(JSON.parse(r.stdout).rows[0]).toMatchObject({ width: 480, height: 640, tokens: 2352 });
+    const stored = await runCli(['models', 'tokens', '--image', file, '--json']);
+    expect(JSON.parse(stored.stdout).rows[0]).toMatchObject({ width: 640, height: 480 });
+    const upright = await runCli(['models', 'tokens', '--image', file, '--exif-rotate', '--json']);
+    expect(JSON.parse(upright.stdout).rows[0]).toMatchObject({ width: 480, height: 640, tokens: 2352 });
+    expect((await runCli(['models', 'tokens', '--size', '1x1', '--exif-rotate'])).code).toBe(2);
   });
 
   it('bad input: exit 2', async () => {

@@ -55,5 +55,5 @@ describe('quickstart', () => {
     expect(axes.slice(0, 12)).toEqual(twelve);
     expect(html).toContain('LLaVA family');
     expect(existsSync(path.join(fixtures, 'tiny-llama-f16.gguf'))).toBe(true);
-  }, 240_000);
+  }, 300_000);
 });

@@ -11,6 +11,12 @@ describe('gate policy', () => {
     expect(await loadPolicy(path.join(REPO, 'configs', 'gate.yaml'))).toEqual(DEFAULT_POLICY);
   });
 
+  it('a per-benchmark override changes only the fields it writes', async () => {
+    const { GatePolicy, policyFor } = await import('../../src/gate/policy.ts');
+    const p = GatePolicy.parse({ accuracy: { default: { max_drop: 3, floor: 10 }, benchmarks: { ocr: { cluster_by: 'image' } } } });
+    expect(policyFor(p, 'ocr')).toMatchObject({ max_drop: 3, floor: 10, cluster_by: 'image' });
+  });
+
   it('--help prints the built-in policy', async () => {
     const r = await runCli(['gate', '--help']);
     for (const line of describePolicy(DEFAULT_POLICY)) expect(r.stdout).toContain(line);

@@ -48,6 +48,16 @@ describe('runBenchmark: a suite whose load throws', () => {
     expect(summary.results.find((x: { suite: string }) => x.suite === 'fine').n).toBe(3);
   }, 30_000);
 
+  it('records the image decoding setting in the manifest (EXIF rotation off by default, as upstream)', async () => {
+    const dir = tempDir();
+    const off = await runCli(['run', withSuites(dir, `  - { name: ${ECHO}, options: { count: 1 } }\n`), '--run-id', 'off']);
+    expect(off.code, off.stderr).toBe(0);
+    expect(readJson(path.join(dir, 'results', 'off', 'manifest.json')).config.image).toEqual({ exifRotate: false });
+    const on = await runCli(['run', withSuites(dir, `  - { name: ${ECHO}, options: { count: 1 } }\n`, { extra: 'image: { exifRotate: true }\n' }), '--run-id', 'on']);
+    expect(on.code, on.stderr).toBe(0);
+    expect(readJson(path.join(dir, 'results', 'on', 'manifest.json')).config.image).toEqual({ exifRotate: true });
+  }, 30_000);
+
   it('an empty dataset is not a failure', async () => {
     const dir = tempDir();
     const config = withSuites(dir, `  - { name: ${ECHO}, options: { count: 0 } }\n`);

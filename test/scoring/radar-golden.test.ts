@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gqaPrediction, gqaTotals, type GqaItem } from '../../src/scoring/gqa.ts';
 import { mmeTotals, type MmeItem } from '../../src/scoring/mme.ts';
@@ -7,6 +9,9 @@ import { mmvetTotals } from '../../src/scoring/mmvet.ts';
 import { parsePope, popeMetrics } from '../../src/scoring/pope.ts';
 import { pyFormatFixed } from '../../src/scoring/pytext.ts';
 import { seedCorrect, seedTotals } from '../../src/scoring/seed.ts';
+import { gqaSubmission, mmbenchSubmission, mmvetSubmission, seedSubmission, vizwizSubmission, vqav2Submission } from '../../src/scoring/submissions.ts';
+import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
+import { isNone, readTsv } from '../../suites/mmbench/tsv.ts';
 import { gradeMmvet } from '../../suites/mm-vet/suite.ts';
 
 /**
@@ -111,5 +116,50 @@ describe('MM-Vet: mm-vet_evaluator.py grading and totals', () => {
     expect(Object.fromEntries(t.columns)).toEqual(want);
     expect(t.total).toEqual(nan(mv.capScores.total));
     expect(new Set(t.columns.map(([c]) => c))).toEqual(new Set((mv.columns as string[]).filter((c) => !['std', 'runs', 'total'].includes(c))));
+  });
+});
+
+describe('submission files: LLaVA converters, byte for byte', () => {
+  const sub = golden.submissions;
+  const texts = sub.texts as string[];
+  it('VQAv2 test-dev (EvalAI answers, "" for a question without an answer)', () => {
+    const ids = sub.vqav2.questionIds as number[];
+    expect(vqav2Submission(ids.map((id, i) => ({ questionId: String(id), text: texts[i] })))).toBe(sub.vqav2.upload);
+  });
+  it('VizWiz test', () => {
+    expect(vizwizSubmission((sub.vizwiz.images as string[]).map((image, i) => ({ questionId: image, image, text: texts[i] })))).toBe(sub.vizwiz.upload);
+  });
+  it('MM-Vet results file (indent 2)', () => {
+    expect(mmvetSubmission(texts.map((t, i) => ({ questionId: `v1_${i}`, text: t })))).toBe(sub.mmvet);
+  });
+  it('SEED-Bench upload lines and GQA predictions file', () => {
+    const up = golden.seed.uploadAnswers as { question_id: number; text: string }[];
+    const order = (golden.seed.annotation as { question_id: string }[]).map((q) => q.question_id);
+    const byId = new Map(up.map((a) => [String(a.question_id), a.text]));
+    expect(seedSubmission(order.map((id) => ({ questionId: id, text: byId.get(id) })))).toBe(golden.seed.upload);
+    const g = golden.gqa.answers as { question_id: string; text: string }[];
+    expect(JSON.parse(gqaSubmission(g.map((a) => ({ questionId: a.question_id, text: a.text }))))).toEqual(golden.gqa.predictionsFile);
+  });
+});
+
+describe('MMBench upload (.xlsx): convert_mmbench_for_submission.py', () => {
+  it('same sheet, columns and cells as the official converter (read back with openpyxl)', async () => {
+    const ms = golden.mmbenchSubmission;
+    const dir = await ensureRadarSample(mkdtempSync(path.join(tmpdir(), 'mmb-sub-')), 'mmbench');
+    const { header, rows } = await readTsv(path.join(dir, 'mmbench_dev_20230712.tsv'), '');
+    const preds = new Map((ms.answers as { question_id: number; text: string }[]).map((a) => [a.question_id, a.text]));
+    const xlsx = mmbenchSubmission(header, rows, preds, isNone);
+    const sheet = /<sheetData>(.*)<\/sheetData>/s.exec(xlsx.toString('utf8'))![1]!;
+    const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const grid = [...sheet.matchAll(/<row r="\d+">(.*?)<\/row>/gs)].map(([, row]) => {
+      const cells: unknown[] = Array((ms.grid as unknown[][])[0]!.length).fill(null);
+      for (const [, ref, t, body] of row!.matchAll(/<c r="([A-Z]+)\d+"( t="inlineStr")?>(.*?)<\/c>/gs)) {
+        const col = ref!.charCodeAt(0) - 65;
+        cells[col] = t ? unxml(/<t[^>]*>(.*)<\/t>/s.exec(body!)![1]!) : Number(/<v>(.*)<\/v>/.exec(body!)![1]);
+      }
+      return cells;
+    });
+    expect(grid).toEqual(ms.grid);
+    expect(xlsx.subarray(0, 4).toString('hex')).toBe('504b0304');
   });
 });

@@ -20,7 +20,10 @@ async function runChecks(): Promise<Check[]> {
   return Promise.all([
     check('node', true, () => {
       const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-      if (major < 20 || (major === 20 && minor < 9)) throw new Error(`Node ${process.version}; need >= 20.9`);
+      // package.json engines: the dependency tree needs 20.19+ (vite, yargs) or 22.12+.
+      if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12) || major === 21) {
+        throw new Error(`Node ${process.version}; need 20.19+, 22.12+ or 24+`);
+      }
       return process.version;
     }),
     check('sharp', true, async () => {

@@ -8,7 +8,7 @@ import { defineCommand, print, type CliIO } from '../command.ts';
 import { readJsonLines, writeLines } from './models-jsonl.ts';
 
 const HELP = `Usage:
-  vlmbench models tokens [--family llava-1.6] --size 1920x1080 [--size …] [--image photo.jpg …] [--json]
+  vlmbench models tokens [--family llava-1.6] --size 1920x1080 [--size …] [--image photo.jpg … [--exif-rotate]] [--json]
   vlmbench models tokens --family llava-1.6 --in sizes.jsonl [--out tokens.jsonl]
 
 Image-token count of an image size for a family. For llava-1.6 (AnyRes) it prints the chosen
@@ -18,7 +18,8 @@ code computes it (float order included); fixed-size families print their constan
 Options:
   --family      llava-v1, llava-1.5, llava-1.6 (default), tinyllava, vila
   --size        WIDTHxHEIGHT (repeatable)
-  --image       an image file: its size after EXIF rotation is used (repeatable)
+  --image       an image file: its size as stored is used, as upstream loaders (PIL) see it (repeatable)
+  --exif-rotate with --image: apply the EXIF orientation first (config image.exifRotate: true)
   --pinpoints   AnyRes candidates as "336x672,672x336,…" or JSON [[336,672],…] (default: upstream five)
   --image-size  vision-tower image/tile size (default: the family's, 336 for llava-1.6)
   --patch-size  ViT patch size (default 14)
@@ -36,6 +37,7 @@ const OPTIONS = {
   family: { type: 'string' },
   size: { type: 'string', multiple: true },
   image: { type: 'string', multiple: true },
+  'exif-rotate': { type: 'boolean' },
   pinpoints: { type: 'string' },
   'image-size': { type: 'string' },
   'patch-size': { type: 'string' },
@@ -134,6 +136,7 @@ export const modelsTokensCommand = defineCommand({
       throw new UsageError((err as Error).message, { hint: 'see vlmbench models tokens --help' });
     }
     const { values } = parsed;
+    if (values['exif-rotate'] && !values.image) throw new UsageError('--exif-rotate applies to --image files', { field: '--exif-rotate' });
     const family = getFamily(values.family ?? 'llava-1.6');
     const o = overridesOf(values, family);
     if (values.in) return runBatch(family, o, path.resolve(io.cwd, values.in), values.out && path.resolve(io.cwd, values.out), io);
@@ -142,7 +145,7 @@ export const modelsTokensCommand = defineCommand({
       return { label: `${size[0]}x${size[1]}`, size };
     });
     for (const file of values.image ?? []) {
-      const img = await loadImage({ kind: 'path', path: path.resolve(io.cwd, file) });
+      const img = await loadImage({ kind: 'path', path: path.resolve(io.cwd, file) }, { exifRotate: values['exif-rotate'] ?? false });
       inputs.push({ label: `${file} (${img.width}x${img.height})`, size: [img.width, img.height] });
     }
     if (inputs.length === 0) throw new UsageError('give --size WxH, --image <file> or --in <sizes.jsonl>', { field: '--size' });

@@ -28,6 +28,10 @@ Options:
   --mode     sqa answer extraction: llava (official parser, default) or lenient
   --variant  ocrbench rule: ocrbench (the original OCRBench script, default) or lmms-eval (its
              ocrbench_process_results: full-width forms folded outside HME100k)
+  --submission  with a run folder: write the file the benchmark's server or tool takes, from the run's
+             answers (EvalAI for VQAv2/VizWiz test-dev, GQA eval.py, SEED leaderboard, MM-Vet evaluator)
+  --model    with --submission: which model of the run (needed when it has several)
+  --annotation  with --submission mmbench: the TSV the run asked (its rows are copied into the .xlsx)
   --judge    with a run folder: re-judge its LLaVA-Bench samples with this judge config;
              with --metric mmvet: grade lines that have no "score" with the MM-Vet grader prompt
 
@@ -47,6 +51,9 @@ const OPTIONS = {
   out: { type: 'string' },
   mode: { type: 'string' },
   judge: { type: 'string' },
+  submission: { type: 'string' },
+  annotation: { type: 'string' },
+  model: { type: 'string' },
 } as const;
 
 interface ParsedLine { line: number; obj: Record<string, unknown>; input: unknown }
@@ -120,6 +127,11 @@ export const scoreCommand = defineCommand({
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS);
     if (values.metric === undefined) {
+      if (positionals.length === 1 && values.submission) {
+        const { writeSubmission } = await import('./score-submission.ts');
+        return writeSubmission(path.resolve(io.cwd, positionals[0]!), values.submission, values.model, values.out === undefined ? undefined : path.resolve(io.cwd, values.out), io,
+          values.annotation === undefined ? undefined : path.resolve(io.cwd, values.annotation));
+      }
       if (positionals.length === 1 && values.judge) return rescore(path.resolve(io.cwd, positionals[0]!), path.resolve(io.cwd, values.judge), io);
       if (positionals.length === 1) throw new UsageError('re-judging a run needs --judge <config>', { hint: 'or give --metric and --in to re-score a predictions file' });
       throw new UsageError('missing --metric', { hint: `one of ${METRIC_NAMES.join(', ')}; see vlmbench score --help` });
