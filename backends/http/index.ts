@@ -115,7 +115,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     async preflight() {
       if (!opts.probe) return;
       const servers = await Promise.all(transport.endpoints.map((ep) => probeEndpoint(ep, { api: opts.api, model: opts.model, headers, secrets, timeoutMs: opts.timeoutMs })));
-      const probed = servers.flatMap((p) => probeWarnings(p, opts.model));
+      const probed = servers.flatMap((p) => probeWarnings(p, opts.model, opts.api === 'openai' ? opts.server : undefined));
       for (const w of probed) ctx.log(w);
       Object.assign(info, { servers, ...(warnings.length + probed.length > 0 ? { warnings: [...warnings, ...probed] } : {}) });
     },

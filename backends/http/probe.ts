@@ -58,12 +58,30 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<S
       if (typeof mine?.max_model_len === 'number') probe.maxModelLen = mine.max_model_len;
     } catch { /* a listing that is not JSON: reachable all the same */ }
   }
+  const kind = serverKind(probe, opts.api);
+  if (kind) probe.kind = kind;
   return probe;
 }
 
+/**
+ * Which server answered, from `owned_by` of its model list: llama.cpp `tools/server/server.cpp` sends
+ * "llamacpp", vLLM `entrypoints/openai/protocol.py` ModelCard "vllm", SGLang "sglang", vlmbench serve
+ * "vlmbench". Anything else stays unknown (the raw owned_by is recorded).
+ */
+const OWNED_BY_KIND: Record<string, string> = { llamacpp: 'llama-server', vllm: 'vllm', sglang: 'sglang', vlmbench: 'vlmbench' };
+
+export function serverKind(p: ServerProbe, api: 'openai' | 'triton'): string | undefined {
+  if (api === 'triton') return p.status >= 200 && p.status < 300 ? 'triton' : undefined;
+  return p.ownedBy ? OWNED_BY_KIND[p.ownedBy] : undefined;
+}
+
 /** Warnings from a probe the run can live with (the samples will tell); errors were thrown above. */
-export function probeWarnings(p: ServerProbe, model: string): string[] {
+export function probeWarnings(p: ServerProbe, model: string, configured?: string): string[] {
   const w: string[] = [];
+  // The configured kind decides which extra request fields are allowed: a mismatch is worth a line.
+  if (p.kind && configured && configured !== 'openai' && p.kind !== configured) {
+    w.push(`endpoint check: ${p.endpoint} looks like ${p.kind} (owned_by "${p.ownedBy}"), the config says server: ${configured}`);
+  }
   if (p.status >= 500) w.push(`endpoint check: ${p.endpoint}${p.path} answered HTTP ${p.status} (server starting or unhealthy?)`);
   if (p.models && p.models.length > 0 && !p.models.includes(model)) {
     w.push(`endpoint check: ${p.endpoint} does not list model '${model}' (it serves ${p.models.slice(0, 5).join(', ')})`);

@@ -21,6 +21,8 @@ export interface ModelInfo {
   warnings?: string[];
   /** Remote backends: what each endpoint said when checked before the first sample. */
   servers?: ServerProbe[];
+  /** What the loaded backend can do (recorded in the manifest by the runner). */
+  capabilities?: BackendCapabilities;
   /** Who renders prompts for this model; default `client` (`raw` for custom modules). */
   promptSource?: PromptSource;
 }
@@ -34,6 +36,8 @@ export interface ServerProbe {
   checkedAt: string;
   /** HTTP `Server` header (uvicorn, llama.cpp…). */
   serverHeader?: string;
+  /** Server kind recognised from the answer (vllm, llama-server, sglang, vlmbench, triton). */
+  kind?: string;
   /** Model ids the server lists, and `owned_by` of the configured one (vllm, llamacpp, vlmbench…). */
   models?: string[];
   ownedBy?: string;

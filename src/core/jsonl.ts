@@ -53,19 +53,33 @@ export function utf8Lines(bytes: Uint8Array): Array<string | DatasetError> {
     try {
       out.push(strictUtf8.decode(slice));
     } catch {
-      out.push(new DatasetError(`line ${out.length + 1} is not valid UTF-8`, { hint: 're-save the file as UTF-8 (it looks like another encoding, or it is damaged)' }));
+      out.push(new DatasetError(`line ${out.length + 1} is not valid UTF-8`, { hint: NOT_UTF8_HINT }));
     }
     start = i + 1;
   }
   return out;
 }
 
-/** A whole file as strict UTF-8, or the DatasetError naming its first line that is not. */
-export function decodeUtf8File(bytes: Uint8Array, file: string): string {
+/**
+ * Marks text that was not valid UTF-8 in a JSON document (a noncharacter no real dataset contains):
+ * the loader fails the one item whose strings carry it, the rest of the file loads.
+ */
+export const INVALID_UTF8 = '\uFFFF';
+const lenientUtf8 = new TextDecoder('utf-8');
+
+/** A whole file as UTF-8; bytes that are not valid UTF-8 become INVALID_UTF8 (see hasInvalidUtf8). */
+export function decodeUtf8Marked(bytes: Uint8Array): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    const line = utf8Lines(bytes).findIndex((l) => l instanceof DatasetError) + 1;
-    throw new DatasetError(`line ${line} is not valid UTF-8`, { file, line, hint: 're-save the file as UTF-8 (it looks like another encoding, or it is damaged)' });
+    return lenientUtf8.decode(bytes).replaceAll('\uFFFD', INVALID_UTF8);
   }
 }
+
+/** Whether a parsed item carries text that was not valid UTF-8 in its file. */
+export function hasInvalidUtf8(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes(INVALID_UTF8);
+}
+
+export const NOT_UTF8 = 'has text that is not valid UTF-8';
+export const NOT_UTF8_HINT = 're-save the file as UTF-8 (it looks like another encoding, or it is damaged)';

@@ -11,16 +11,29 @@ import { loadImage } from './load.ts';
  */
 export async function validateImages(images: readonly ImageSource[], cache?: ValidatedCache): Promise<void> {
   for (const image of images) {
-    const key = image.kind === 'path' ? await pathKey(image.path) : undefined;
+    if (image.kind === 'buffer') {
+      if (cache?.hasBuffer(image.data)) continue;
+      await loadImage(image);
+      cache?.addBuffer(image.data);
+      continue;
+    }
+    const key = await pathKey(image.path);
     if (key !== undefined && cache?.has(key)) continue;
     await loadImage(image);
     if (key !== undefined) cache?.add(key);
   }
 }
 
-/** Path + size + mtime of files already decoded once: a perf run repeating one image decodes it once. */
+/**
+ * Images already decoded once: files by path + size + mtime, buffers by identity (a perf workload sends
+ * the same buffer object with every request; a server request brings new ones). Buffers are not expected
+ * to change in place once handed to a request.
+ */
 export class ValidatedCache {
   private readonly keys = new Set<string>();
+  private readonly buffers = new WeakSet<Uint8Array>();
+  hasBuffer(data: Uint8Array): boolean { return this.buffers.has(data); }
+  addBuffer(data: Uint8Array): void { this.buffers.add(data); }
   constructor(private readonly limit = 4096) {}
   has(key: string): boolean { return this.keys.has(key); }
   add(key: string): void {

@@ -1,4 +1,4 @@
-import type { ServerProbe } from '../core/backend.ts';
+import type { BackendCapabilities, ServerProbe } from '../core/backend.ts';
 /** manifest.json: everything needed to tell whether two runs are comparable and reproducible. */
 export interface ModelFileEntry {
   path: string;
@@ -45,6 +45,8 @@ export interface RunManifest {
     warnings?: string[];
     /** Remote models: the endpoint checks made before the first sample. */
     servers?: ServerProbe[];
+    /** What the loaded backend can do (images, streaming, parallel sequences). */
+    capabilities?: BackendCapabilities;
     files: ModelFileEntry[];
   }>;
   /** Per suite id: dataset folder and a hash of its index files (resume and gates compare it). */

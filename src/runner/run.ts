@@ -163,7 +163,7 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
     for (const { s, ctx } of contexts) state.summaryTasks.push({ model: model.id, suite: s, ctx, failure });
     return;
   }
-  state.infos.push(backend.info);
+  state.infos.push({ ...backend.info, capabilities: backend.capabilities });
   try {
     for (const { s, ctx } of contexts) {
       const task: SummaryTask = { model: model.id, suite: s, ctx };

@@ -22,7 +22,8 @@ export function fromBackendError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof VlmbenchError) {
     switch (err.code) {
-      case 'E_IMAGE': return new ApiError(400, err.message, 'invalid_request_error', 'messages', 'invalid_image');
+      // The client's image is named as the request numbers it (image-0 is its first image).
+      case 'E_IMAGE': return new ApiError(400, err.file ? `${err.file}: ${err.message}` : err.message, 'invalid_request_error', 'messages', 'invalid_image');
       case 'E_RATE_LIMIT': return new ApiError(429, err.message, 'rate_limit_error', null, 'rate_limited');
       case 'E_TIMEOUT': return new ApiError(504, err.message, 'timeout_error', null, 'timeout');
       case 'E_ABORTED': return new ApiError(499, err.message, 'aborted', null, 'aborted');

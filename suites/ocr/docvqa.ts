@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
-import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
+import { isRecord, readJsonFile, resolveInside, utf8Error } from '../scienceqa/files.ts';
 import { failed, finishWithImageChecks, formatFile, idOf, isStringArray, sampleId, type OcrDoc } from './doc.ts';
 
 /**
@@ -19,6 +19,8 @@ export async function loadDocVqa(dir: string, opts: { file?: string }): Promise<
     const qid = isRecord(v) ? idOf(v.questionId) : undefined;
     const id = sampleId('docvqa', qid ?? `data${i}`);
     if (!isRecord(v) || qid === undefined) { items.push(failed(id, bad('questionId', 'missing "questionId"'))); return; }
+    const notUtf8 = utf8Error(v, file, `data[${i}]`, `data[${i}]`);
+    if (notUtf8) { items.push(failed(id, notUtf8)); return; }
     if (typeof v.question !== 'string') { items.push(failed(id, bad('question', '"question" must be a string'))); return; }
     if (typeof v.image !== 'string') { items.push(failed(id, bad('image', '"image" must be a string'))); return; }
     if (!isStringArray(v.answers) || v.answers.length === 0) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
 import { isOcrBenchType } from '../../src/scoring/ocrbench.ts';
-import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
+import { isRecord, readJsonFile, resolveInside, utf8Error } from '../scienceqa/files.ts';
 import { failed, finishWithImageChecks, formatFile, idOf, isStringArray, sampleId, type OcrDoc } from './doc.ts';
 
 /**
@@ -24,6 +24,8 @@ export async function loadOcrBench(dir: string, opts: { imageFolder?: string }):
     const qid = isRecord(v) ? idOf(v.id) ?? String(i) : String(i);
     const id = sampleId('ocrbench', String(i));
     if (!isRecord(v)) { items.push(failed(id, bad('', 'not an object'))); return; }
+    const notUtf8 = utf8Error(v, file, `[${i}]`, `item ${i}`);
+    if (notUtf8) { items.push(failed(id, notUtf8)); return; }
     if (typeof v.dataset_name !== 'string') { items.push(failed(id, bad('dataset_name', '"dataset_name" must be a string'))); return; }
     if (typeof v.question !== 'string') { items.push(failed(id, bad('question', '"question" must be a string'))); return; }
     if (typeof v.image_path !== 'string') { items.push(failed(id, bad('image_path', '"image_path" must be a string'))); return; }

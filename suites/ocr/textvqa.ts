@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DatasetError } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
 import { LLAVA_SHORT_SUFFIX, textvqaQuestionFromPrompt } from '../../src/scoring/textvqa-prompt.ts';
-import { isRecord, readJsonFile, readJsonlFile, resolveInside } from '../scienceqa/files.ts';
+import { isRecord, readJsonFile, readJsonlFile, resolveInside, utf8Error } from '../scienceqa/files.ts';
 import { failed, finishWithImageChecks, formatFile, idOf, isStringArray, sampleId, type OcrDoc } from './doc.ts';
 
 export const LLAVA_TEXTVQA_FILE = 'llava_textvqa_val_v051_ocr.jsonl';
@@ -14,6 +14,8 @@ interface Annotation { questionId: string; question: string; imageId: string; an
 function readAnnotation(v: unknown, i: number, file: string): Annotation | DatasetError {
   const bad = (field: string, what: string) => new DatasetError(`data[${i}]: ${what}`, { file, field: `data[${i}].${field}` });
   if (!isRecord(v)) return bad('', 'not an object');
+  const notUtf8 = utf8Error(v, file, `data[${i}]`, `data[${i}]`);
+  if (notUtf8) return notUtf8;
   const questionId = idOf(v.question_id);
   if (questionId === undefined) return bad('question_id', 'missing "question_id"');
   if (typeof v.question !== 'string') return bad('question', '"question" must be a string');

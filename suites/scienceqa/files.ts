@@ -2,7 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError } from '../../src/core/errors.ts';
-import { decodeUtf8File, parseJsonl, type JsonlEntry } from '../../src/core/jsonl.ts';
+import { decodeUtf8Marked, hasInvalidUtf8, NOT_UTF8, NOT_UTF8_HINT, parseJsonl, type JsonlEntry } from '../../src/core/jsonl.ts';
 
 /**
  * Dataset file helpers shared by the ScienceQA and OCR suites: a bad file or image becomes a
@@ -69,12 +69,18 @@ export async function checkImages(paths: readonly string[], field: string, concu
 
 /** Read a whole-file JSON document; a missing or malformed file is a DatasetError for the whole set. */
 export async function readJsonFile(file: string, hint: string): Promise<unknown> {
-  const text = decodeUtf8File(await readDatasetBytes(file, hint), file);
+  // Text that is not UTF-8 is marked, not replaced silently: utf8Error fails the item that has it.
+  const text = decodeUtf8Marked(await readDatasetBytes(file, hint));
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     throw new DatasetError(`${path.basename(file)} is not valid JSON: ${(err as Error).message}`, { file, cause: err, hint });
   }
+}
+
+/** The per-item error for an item of a JSON document whose text was not valid UTF-8, else undefined. */
+export function utf8Error(item: unknown, file: string, field: string, label: string): DatasetError | undefined {
+  return hasInvalidUtf8(item) ? new DatasetError(`${label} ${NOT_UTF8}`, { file, field, hint: NOT_UTF8_HINT }) : undefined;
 }
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

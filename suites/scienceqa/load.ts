@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, toErrorRecord } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
-import { checkImages, isRecord, readJsonFile, resolveInside } from './files.ts';
+import { checkImages, isRecord, readJsonFile, resolveInside, utf8Error } from './files.ts';
 import { parseCqmTurns, sqaCqmInput, sqaQuestionFromHumanTurn } from '../../src/scoring/sqa-prompt.ts';
 
 /** One ScienceQA test problem, ready to ask and to score. */
@@ -58,6 +58,8 @@ type Problem = Omit<SqaDoc, 'pid' | 'prompt' | 'image' | 'imageName'> & { imageF
 function readProblem(pid: string, v: unknown, file: string): Problem | DatasetError {
   const bad = (field: string, what: string) => new DatasetError(`problem ${pid}: ${what}`, { file, field: `${pid}.${field}` });
   if (!isRecord(v)) return bad('', 'not an object');
+  const notUtf8 = utf8Error(v, file, pid, `problem ${pid}`);
+  if (notUtf8) return notUtf8;
   if (typeof v.question !== 'string') return bad('question', '"question" must be a string');
   if (!Array.isArray(v.choices) || v.choices.length < 2 || v.choices.length > 5 || !v.choices.every((c) => typeof c === 'string')) {
     return bad('choices', '"choices" must be 2 to 5 strings');
@@ -138,6 +140,8 @@ export async function loadLlava(dir: string, imageFolder?: string): Promise<Load
     const id = isRecord(item) && (typeof item.id === 'string' || typeof item.id === 'number') ? String(item.id) : `item${i}`;
     const turns = isRecord(item) ? item.conversations : undefined;
     if (!isRecord(item) || id === `item${i}`) { items.push(fail(id, bad('id', 'missing "id"'))); continue; }
+    const notUtf8 = utf8Error(item, file, `[${i}]`, `item ${i}`);
+    if (notUtf8) { items.push(fail(id, notUtf8)); continue; }
     if (!Array.isArray(turns) || !isRecord(turns[0]) || typeof turns[0].value !== 'string') { items.push(fail(id, bad('conversations', '"conversations[0].value" must be a string'))); continue; }
     if (item.image !== undefined && typeof item.image !== 'string') { items.push(fail(id, bad('image', '"image" must be a string'))); continue; }
     const prompt = sqaQuestionFromHumanTurn(turns[0].value);

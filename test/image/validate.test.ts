@@ -46,6 +46,17 @@ describe('validateImages', () => {
     await writeFile(file, (await readFile(truncated)));
     await expect(validateImages([{ kind: 'path', path: file }], cache)).rejects.toBeInstanceOf(ImageError);
   });
+
+  it('decodes one buffer object once; a new buffer with the same bytes is decoded again', async () => {
+    const cache = new ValidatedCache();
+    const bytes = new Uint8Array(await readFile(good));
+    await validateImages([{ kind: 'buffer', data: bytes, name: 'a.jpg' }], cache);
+    expect(cache.hasBuffer(bytes)).toBe(true);
+    expect(cache.hasBuffer(new Uint8Array(bytes))).toBe(false);
+    const bad = new Uint8Array(await readFile(truncated));
+    await expect(validateImages([{ kind: 'buffer', data: bad, name: 'b.jpg' }], cache)).rejects.toBeInstanceOf(ImageError);
+    expect(cache.hasBuffer(bad)).toBe(false);
+  });
 });
 
 describe('withImageValidation', () => {

@@ -43,6 +43,19 @@ describe('endpoint check before a remote model\'s first sample', () => {
     const manifest = JSON.parse(readFileSync(path.join(dir, 'results', 'r', 'manifest.json'), 'utf8'));
     const remote = manifest.models.find((m: { id: string }) => m.id === 'remote');
     expect(remote.servers).toHaveLength(1);
-    expect(remote.servers[0]).toMatchObject({ path: '/v1/models', status: 200, models: ['slow'], ownedBy: 'vlmbench' });
+    expect(remote.servers[0]).toMatchObject({ path: '/v1/models', status: 200, models: ['slow'], ownedBy: 'vlmbench', kind: 'vlmbench' });
+    expect(remote.capabilities).toMatchObject({ images: true, streaming: true });
+    expect(manifest.models.find((m: { id: string }) => m.id === 'slow').capabilities).toMatchObject({ images: true });
+  }, 60_000);
+
+  it('a server that is not the configured kind is named in a warning', async () => {
+    const dir = tempDir();
+    const file = withHttpModel(dir, 'serve:slow', 1);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('server: vlmbench', 'server: vllm'));
+    const r = await runCli(['run', file, '--run-id', 'r']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/looks like vlmbench \(owned_by "vlmbench"\), the config says server: vllm/);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'results', 'r', 'manifest.json'), 'utf8'));
+    expect(manifest.models.find((m: { id: string }) => m.id === 'remote').warnings.join('\n')).toMatch(/looks like vlmbench/);
   }, 60_000);
 });

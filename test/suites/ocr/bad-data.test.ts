@@ -80,13 +80,22 @@ describe('ocr bad data: each problem is a per-sample error naming the file; the 
     expect(badLine?.error.message).toMatch(/line 6 is not valid UTF-8/);
     // No sample carries a replacement character into a prompt.
     for (const d of docs(loaded)) expect(JSON.stringify(d)).not.toContain('\uFFFD');
-    // A JSON document (not JSONL) with a bad byte: the file is refused, naming its line.
+    // A JSON document (not JSONL) with a Latin-1 byte in one question: that sample fails, the rest loads.
     const ann = path.join(dir, 'TextVQA_0.5.1_val.json');
     const annBytes = readFileSync(ann);
-    const at = annBytes.indexOf('"question"');
-    annBytes[at + 1] = 0xff;
+    const at = annBytes.indexOf('"question":"', annBytes.indexOf('"question":"') + 1); // data[1]
+    annBytes[at + '"question":"'.length] = 0xe9;
     writeFileSync(ann, annBytes);
-    await expect(ocr.load(ctxFor(dir, opts({ format: 'textvqa' })))).rejects.toMatchObject({ code: 'E_DATASET', file: ann, line: 1 });
+    const plain = await ocr.load(ctxFor(dir, opts({ format: 'textvqa', textvqaQuestions: 'plain' })));
+    const notUtf8 = errorsOf(plain).filter((e) => /not valid UTF-8/.test(e.error.message));
+    expect(notUtf8).toHaveLength(1);
+    expect(notUtf8[0]!.error).toMatchObject({ code: 'E_DATASET', file: ann, field: 'data[1]' });
+    expect(notUtf8[0]!.error.message).toBe('data[1] has text that is not valid UTF-8');
+    // Every annotation is a sample or an error; only the UTF-8 one and the symlinked image's one fail.
+    const total = (JSON.parse(readFileSync(ann, 'latin1')) as { data: unknown[] }).data.length;
+    expect(docs(plain).length + errorsOf(plain).length).toBe(total);
+    expect(errorsOf(plain)).toHaveLength(2);
+    for (const d of docs(plain)) expect(JSON.stringify(d)).not.toMatch(/[\uFFFD\uFFFF]/);
   });
 
   it('OCRBench: wrong field types and unknown types; DocVQA: escaping path and missing answers', async () => {

@@ -47,6 +47,22 @@ describe('scienceqa bad data: per-sample errors naming the file; the rest loads'
     expect(docs(loaded).length).toBe(28 - 4);
   });
 
+  it('official layout: a problem whose text is not UTF-8 fails alone, naming file and problem', async () => {
+    const dir = await copyOfSample();
+    const file = path.join(dir, 'problems.json');
+    const problems = json(file) as Record<string, Record<string, unknown>>;
+    const splits = json(path.join(dir, 'pid_splits.json')) as Record<string, string[]>;
+    const pid = splits.test![0]!;
+    problems[pid]!.question = `${problems[pid]!.question as string} \u0001`;
+    const bytes = Buffer.from(JSON.stringify(problems), 'utf8');
+    bytes[bytes.indexOf('\\u0001')] = 0xe9; // the escape's backslash becomes a Latin-1 byte
+    writeFileSync(file, bytes);
+    const loaded = await scienceqaSuite.load(ctxFor(dir, opts('official')));
+    expect(errorsOf(loaded).map((e) => e.id)).toEqual([pid]);
+    expect(errorsOf(loaded)[0]!.error).toMatchObject({ code: 'E_DATASET', file, field: pid, message: `problem ${pid} has text that is not valid UTF-8` });
+    expect(docs(loaded).length).toBe(28 - 1);
+  });
+
   it('LLaVA question file: escaping image, missing conversations, unknown id', async () => {
     const dir = await copyOfSample();
     const file = path.join(dir, 'llava_test_CQM-A.json');
