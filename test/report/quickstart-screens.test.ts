@@ -5,7 +5,7 @@
  * opened latency and sample sections) for people to look at.
  */
 import { findBrowser, type BrowserLaunch } from '../../src/report/browser.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
