@@ -51,7 +51,7 @@ export function formatSummaryTable(summary: RunSummary, width = TERMINAL_WIDTH):
     const invalid = invalidNote(r);
     const own = rowNotes(r).filter((n) => !/^\S+ INVALID: /.test(n));
     // Scores compare only within one prompt provenance: a server-rendered or raw prompt gets a footnote.
-    const provenance = r.promptSource && r.promptSource !== 'client' ? [`prompt rendered by the ${r.promptSource === 'server-template' ? "server's own template" : 'custom module (raw)'}, not the family template`] : [];
+    const provenance = r.promptSource && r.promptSource !== 'client' ? [`prompt: ${r.promptSource}, not the family template the harness renders (not comparable with client-rendered or published scores)`] : [];
     const refs = [...own, ...provenance, ...(invalid ? [invalid] : [])].map(ref);
     const value = invalid && (!m || m.value === null) ? 'invalid' : displayText(m);
     return [r.model, r.suite, key ?? '—', value, String(r.n), String(r.errors), refs.join(',')];

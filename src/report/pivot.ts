@@ -114,7 +114,7 @@ export function buildPivot(series: readonly ModelSeries[], published: readonly P
       const ci = one?.ci ? `95% CI ${one.ci}` : feeding.length > 1 ? `combined from ${feeding.map((r) => r.suite).join(', ')}` : 'no interval';
       // Scores whose prompt the server rendered (its own template) are not the reference protocol: marked.
       const served = feeding.find((r) => r.promptSource && r.promptSource !== 'client')?.promptSource;
-      const mark = served ? ` † ${served === 'server-template' ? 'server template' : 'raw prompt'}` : '';
+      const mark = served ? ` · † prompt: ${served}` : '';
       return {
         value, text: `${fmtNumber(value, c.kind)}${served ? ' †' : ''}`, title: `${fmtNumber(value, c.kind)} · ${ci} · n ${n}${errors ? ` · ${errors} of ${samples} samples errored` : ''}${mark}`,
         flag: errors ? `${errors} err / ${samples}` : undefined,

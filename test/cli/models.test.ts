@@ -4,13 +4,14 @@ import { runCli } from '../helpers/cli.ts';
 
 describe('vlmbench models', () => {
   it('lists its subcommands (the list is exported for other modules to extend)', async () => {
-    expect(MODELS_SUBCOMMANDS.map((c) => c.name)).toEqual(['prompt', 'tokens', 'inspect', 'make-fixtures']);
+    expect(MODELS_SUBCOMMANDS.map((c) => c.name)).toEqual(['prompt', 'tokens', 'inspect', 'make-fixtures', 'pull']);
     const r = await runCli(['models']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/prompt +Render chat turns/);
     expect(r.stdout).toMatch(/tokens +Image-token count/);
     expect(r.stdout).toMatch(/inspect +Which family/);
     expect(r.stdout).toMatch(/make-fixtures +write the generated tiny/);
+    expect(r.stdout).toMatch(/pull +download every remote model file/);
   });
 
   it('make-fixtures writes the tiny GGUF and ONNX models, byte-identical on a second run', async () => {
