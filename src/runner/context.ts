@@ -1,3 +1,4 @@
+import type { ImageSource } from '../core/request.ts';
 import type { SuiteConfig, ImageConfig } from '../config/schema.ts';
 import type { Backend } from '../core/backend.ts';
 import type { Suite, SuiteContext, SuiteModel } from '../core/suite.ts';
@@ -38,6 +39,8 @@ export interface TaskContext {
   shard?: Shard;
   /** Config `image`: how dataset images are decoded (EXIF rotation off unless asked for). */
   image?: ImageConfig;
+  /** Where an image sent as bytes is kept (run folder); returns its path. */
+  saveImage?: (image: ImageSource) => Promise<string>;
 }
 
 /**

@@ -63,11 +63,12 @@ export function defaultPromptSource(task: Pick<TaskContext, 'model'>): PromptSou
   return task.model.info.promptSource ?? { by: task.model.info.backend === 'custom' ? 'raw' : 'client' };
 }
 
-function inputSummary(req: VlmRequest): SampleRecord['input'] {
+async function inputSummary(req: VlmRequest, task: TaskContext): Promise<SampleRecord['input']> {
   const parts = req.messages.flatMap((m) => m.content);
   return {
     text: parts.filter(isTextPart).map((p) => p.text).join('\n'),
-    images: parts.filter(isImagePart).map((p) => (p.image.kind === 'path' ? p.image.path : p.image.name ?? '<buffer>')),
+    // Bytes (images stored inside a TSV) are kept in the run folder so the record names a file too.
+    images: await Promise.all(parts.filter(isImagePart).map((p) => (task.saveImage ? task.saveImage(p.image) : Promise.resolve(p.image.kind === 'path' ? p.image.path : p.image.name ?? '<buffer>')))),
   };
 }
 
@@ -115,7 +116,7 @@ async function runSample(task: TaskContext, suite: QualitySuite<Doc, unknown>, s
   if (!result.ok && result.error.code === 'E_ABORTED') return;
 
   const promptSource = (result.ok ? result.promptSource : undefined) ?? defaultPromptSource(task);
-  const common = { input: withSentFiles(described.input, inputSummary(req)), prompt: result.prompt, promptSource, meta: described.meta, reference: described.reference };
+  const common = { input: withSentFiles(described.input, await inputSummary(req, task)), prompt: result.prompt, promptSource, meta: described.meta, reference: described.reference };
   if (!result.ok) return finish({ ...common, scores: {}, timings: result.timings, error: result.error, attempts: result.attempts });
 
   const outcome = await scoreSafely(suite, sample.doc, result, task);

@@ -1,3 +1,4 @@
+import type { ImageSource } from '../core/request.ts';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelConfig } from '../config/schema.ts';
@@ -13,6 +14,7 @@ import { collectErrorKinds, ErrorTracker, type ErrorKind } from './error-kinds.t
 import { executePerfSuite } from './execute-perf.ts';
 import { executeQualitySuite } from './execute-quality.ts';
 import { pullRemoteModels } from './inputs.ts';
+import { createSentImageStore } from './sent-images.ts';
 import { Journal } from './journal.ts';
 import { acquireRunLock } from './lock.ts';
 import { buildManifest, resumeDifferences, ResumeError, withBackendInfo } from './manifest.ts';
@@ -121,6 +123,7 @@ interface RunState {
   stop: AbortSignal;
   errors: ErrorTracker;
   log: (msg: string) => void;
+  saveImage: (image: ImageSource) => Promise<string>;
 }
 
 /** Phase 3: every model × suite, one model loaded at a time. */
@@ -135,6 +138,7 @@ async function executeAll(
     infos: [],
     stop: opts.stop ?? new AbortController().signal,
     errors: new ErrorTracker({ after: plan.config.run.stopAfterErrors }, log),
+    saveImage: createSentImageStore(plan.runDir),
   };
   opts.events?.onRunStart?.({ tasks: plan.models.length * plan.suites.length });
   try {
@@ -205,6 +209,7 @@ async function executeTask(state: RunState, model: ModelConfig, backend: Backend
     model: { info: backend.info, family: model.family, template: model.template },
     backend, scheduler, journal: state.journal, events: opts.events ?? {}, stop: state.stop, shard: plan.overrides.shard, errors: state.errors,
     image: plan.config.image,
+    saveImage: state.saveImage,
   };
   if (s.suite.kind === 'quality') return executeQualitySuite(task, s.suite);
   const done = new Set(state.existing.filter((r) => r.model === model.id && r.suite === s.id).map((r) => r.sampleId));

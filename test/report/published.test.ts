@@ -42,7 +42,8 @@ describe('configs/published/llava-family.yaml', () => {
 
   it('turns the default figure into dashed published series with gaps where a value is unknown', () => {
     const fig = publishedSeries(pub);
-    expect(fig.series.map((s) => s.name)[0]).toBe('LLaVA-1.5-13B (published)');
+    // The default figure's series: LLaVA v1 (the family's first release) beside LLaVA-1.5.
+    expect(fig.series.map((s) => s.name)).toEqual(expect.arrayContaining(['LLaVA (v1, 13B) (published)', 'LLaVA-1.5-13B (published)']));
     expect(fig.series.every((s) => s.kind === 'published')).toBe(true);
     const paper = publishedSeries(pub, 'llava-1.5-paper');
     const blip2 = paper.series.find((s) => s.name.startsWith('BLIP-2'))!;

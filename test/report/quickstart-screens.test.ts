@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SamplePayload } from '../../src/report/samples.ts';
 import { spawnCli } from '../helpers/cli.ts';
-import { tempDir } from '../helpers/run-config.ts';
+import { REPO, tempDir } from '../helpers/run-config.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '..', '..', 'test-artifacts');
 const VIEWPORT = { width: 1400, height: 900 };
@@ -78,25 +78,30 @@ describe('quickstart report in Chromium at 1400×900', () => {
       expect(first.height).toBeLessThan(15_000);
       // the pivot: one row per quickstart model, benchmarks in the radar's order
       const heads = await page.locator('table.pivot thead th').allInnerTexts();
-      expect(heads.slice(0, 4)).toEqual(['model', 'SQA-IMG', 'TextVQA', 'LLaVA-Bench']);
-      await expect(page.locator('table.pivot tbody tr:not(.pub):not(.pub-head)').count()).resolves.toBe(4);
+      expect(heads.slice(0, 13)).toEqual(['model', 'VQAv2', 'GQA', 'VizWiz', 'SQA-IMG', 'TextVQA', 'POPE', 'MME', 'MMBench', 'MMBench-CN', 'SEED-Bench', 'LLaVA-Bench', 'MM-Vet']);
+      // one row per quickstart model: the five families plus the http model
+      await expect(page.locator('table.pivot tbody tr:not(.pub):not(.pub-head)').count()).resolves.toBe(6);
 
       // records name the file the request sent, wherever the dataset keeps it (LLaVA-Bench: images/)
       const records = readFileSync(path.join(runDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { suite: string; input?: { files?: string[] } });
       expect(records.find((r) => r.suite === 'conversation')!.input!.files![0]).toMatch(/llava-bench[\\/]images[\\/]001\.jpg$/);
       // every sample that sent an image has a thumbnail: dataset files, and the perf suites' generated images
       const imageRows = payload.rows.filter((r) => /\n\[image: /.test(payload.strings[r[3]] ?? ''));
-      expect(new Set(imageRows.map((r) => payload.suites[r[1]]))).toEqual(new Set(['conversation', 'detail', 'reasoning', 'scienceqa', 'ocr', 'latency', 'throughput']));
+      // (every suite of the quickstart config sends images)
+      const configSuites = [...readFileSync(path.join(REPO, 'configs', 'quickstart.yaml'), 'utf8').matchAll(/^\s+- name: (\S+)/gm)].map((m) => m[1]);
+      expect(configSuites.length).toBeGreaterThan(12);
+      expect(new Set(imageRows.map((r) => payload.suites[r[1]]))).toEqual(new Set(configSuites));
       expect(imageRows.filter((r) => r[8] < 0).map((r) => `${payload.suites[r[1]]} ${payload.strings[r[2]]}`)).toEqual([]);
 
       // the sample browser, opened by its link: LLaVA-Bench rows show the judge's two scores and review
       await page.click('nav a[href="#samples"]');
       await page.selectOption('#f-suite', { label: 'conversation' });
-      await page.waitForFunction(() => /^4 of/.test((globalThis as unknown as G).document.querySelector('#samples-count')?.textContent ?? ''));
+      // one conversation sample (--limit 1) per quickstart model
+      await page.waitForFunction(() => /^6 of/.test((globalThis as unknown as G).document.querySelector('#samples-count')?.textContent ?? ''));
       const rows = page.locator('#samples-body tr');
-      await expect(rows.count()).resolves.toBe(4);
+      await expect(rows.count()).resolves.toBe(6);
       const imgs = await page.evaluate(() => Array.from((globalThis as unknown as G).document.querySelectorAll('#samples-body img')).map((i) => i.naturalWidth ?? 0));
-      expect(imgs).toHaveLength(4);
+      expect(imgs).toHaveLength(6);
       expect(imgs.every((w) => w > 0)).toBe(true);
       const cells = (await rows.first().locator('td').allInnerTexts()).join('\n');
       expect(cells).toMatch(/judge: model \d+(\.\d)? vs ref \d+/);
