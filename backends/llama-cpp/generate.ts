@@ -66,6 +66,13 @@ function abortError(sampleNote: string): BackendError {
 export async function runCompletion(ctx: FugoodContext, input: CompletionInput, opts: GenerateOptions): Promise<VlmOutput> {
   const { signal, onToken } = opts;
   if (signal.aborted) throw abortError(' before it started');
+  if (input.params.logitBias && input.params.logitBias.length > 0) {
+    // @fugood/llama.node 1.7.15 reads logit_bias only in its wasm build (src/wasm/llama-node-wasm.cpp);
+    // the native addon (src/LlamaContext.cpp) ignores it, so a bias would silently not apply.
+    throw new BackendError('logitBias is not supported in process (@fugood/llama.node ignores logit_bias)', {
+      field: 'backend.runtime', retryable: false, hint: 'use runtime: server (vlmbench runtimes build llama.cpp)',
+    });
+  }
   ctx.clearCache(false);
   const startedAt = Date.now();
   const t0 = now();

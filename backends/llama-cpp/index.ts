@@ -11,6 +11,8 @@ import { materializeImages, tempFolder } from './images.ts';
 import { preflightGguf, type PreflightResult } from './preflight.ts';
 import { resolveModelPath } from './resolve.ts';
 import { fugoodRuntimeId, loadFugood, reportedThreads, type FugoodContext } from './runtime.ts';
+import { selectRuntime } from './select.ts';
+import { createServerBackend } from './server-backend.ts';
 
 export { LLAMA_CPP_FAMILIES } from './families.ts';
 export { preflightGguf } from './preflight.ts';
@@ -73,8 +75,9 @@ function waitTurn(turn: Promise<unknown>, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * GGUF language model + mmproj in process through @fugood/llama.node (libmtmd). Files are checked by
- * preflightGguf before the runtime sees them. Requests run one at a time (one context, one sequence).
+ * GGUF language model + mmproj. Files are checked by preflightGguf before a runtime sees them; then
+ * backend.runtime picks the managed native llama-server (server-backend.ts) or @fugood/llama.node in
+ * process (libmtmd), where requests run one at a time (one context, one sequence).
  */
 export async function createBackend(model: ModelConfig, ctx: BackendContext): Promise<LlamaCppBackend> {
   const opts = llamaOptions(model);
@@ -83,6 +86,9 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   const mmprojPath = opts.mmproj === undefined ? undefined : await resolveModelPath(opts.mmproj, 'backend.mmproj');
   const pre = await preflightGguf(modelPath, mmprojPath);
   for (const w of pre.warnings) ctx.log(w);
+  const choice = selectRuntime(opts);
+  if (choice.kind === 'server') return createServerBackend({ model, opts, family, modelPath, mmprojPath, pre, choice, ctx });
+  if (choice.note) ctx.log(`model ${model.id}: ${choice.note}`);
   const { llama, warnings } = await loadContext(opts, modelPath, ctx);
   if (mmprojPath !== undefined) {
     let ok = false;

@@ -36,6 +36,7 @@ export interface RunManifest {
     backend: string;
     device?: string;
     runtime?: string;
+    runtimeCommit?: string;
     quantization?: string;
     warnings?: string[];
     files: ModelFileEntry[];
