@@ -66,11 +66,21 @@ export interface BundledSource { bundle: string; commit: string; tag?: string }
 
 let bundled: BundledSource | undefined;
 
+/** A package's folder (its exports map hides package.json, so walk up from its entry point). */
+function packageDir(name: string): string {
+  let dir = path.dirname(createRequire(import.meta.url).resolve(name));
+  while (path.basename(dir) !== name || !existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the folder of ${name}: reinstall it (npm ci)`);
+    dir = up;
+  }
+  return dir;
+}
+
 /** The bundled llama.cpp source: bundle path and commit (`git bundle list-heads`), cached per process. */
 export function bundledLlamaCpp(): BundledSource {
   if (bundled) return bundled;
-  const require = createRequire(import.meta.url);
-  const pkgDir = path.dirname(require.resolve('node-llama-cpp/package.json'));
+  const pkgDir = packageDir('node-llama-cpp');
   const bundle = path.join(pkgDir, 'llama', 'gitRelease.bundle');
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: reinstall node-llama-cpp (npm ci)`);
   const heads = execFileSync('git', ['bundle', 'list-heads', bundle], { encoding: 'utf8' });
