@@ -11,6 +11,7 @@ import { postJson, postSse, type ExchangeContext } from './exchange.ts';
 import { encodeImage } from './images.ts';
 import { applyChunk, checkStreamComplete, fromCompletion, newStreamState, toOpenAiBody } from './openai.ts';
 import { finishOutput } from './output.ts';
+import { createPromptCheck } from './prompt-check.ts';
 import { loadTokenCounter, type TokenCounter } from './tokens.ts';
 import { createTransport, normalizeEndpoints } from './transport.ts';
 import { applyTritonEvent, fromTritonResponse, resolveTritonFields, toTritonBody, tritonPath } from './triton.ts';
@@ -50,6 +51,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   const transport = await createTransport({ endpoints, maxConnections: opts.maxConnections, tls: opts.tls });
   const ex: ExchangeContext = { transport, headers, timeoutMs: opts.timeoutMs, secrets };
   const cumulative = opts.extraBody.accumulate_tokens === true;
+  const checkPrompt = createPromptCheck(model, counter, ctx.log);
   ctx.log(`http backend ${model.id}: ${opts.api} (${opts.server}) at ${endpoints.map((e) => e.url).join(', ')}`);
 
   async function generateOpenAi(req: VlmRequest, g: GenerateOptions): Promise<VlmOutput> {
@@ -62,12 +64,16 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       const st = newStreamState();
       const r = await postSse(ex, '/v1/chat/completions', body, g.signal, (e, at, errCtx) => applyChunk(st, e, at, errCtx, g.onToken));
       checkStreamComplete(st, { url: r.url, secrets });
-      return finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens });
+      const out = finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens });
+      await checkPrompt(req, images, st.usage?.prompt_tokens);
+      return out;
     }
     const r = await postJson(ex, '/v1/chat/completions', body, g.signal);
     const st = fromCompletion(r.json, r.endMs, { url: r.url, secrets });
     if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: st.chunkTokens[0]!, atMs: r.endMs });
-    return finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true });
+    const out = finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true });
+    await checkPrompt(req, images, st.usage?.prompt_tokens);
+    return out;
   }
 
   async function generateTriton(req: VlmRequest, g: GenerateOptions): Promise<VlmOutput> {
