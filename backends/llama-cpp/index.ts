@@ -105,6 +105,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
       throw new ModelFileError(`libmtmd could not load mmproj ${mmprojPath}`, { file: mmprojPath, field: 'backend.mmproj' });
     }
   }
+  if (choice.note) warnings.push(choice.note);
   const systemInfo = llama.getSystemInfo();
   const threads = reportedThreads(systemInfo);
   if (threads !== undefined && threads !== opts.threads) warnings.push(`llama.cpp reports n_threads = ${threads}, config asks for ${opts.threads}`);
