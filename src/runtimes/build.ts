@@ -8,7 +8,7 @@ import {
 } from './llama-cpp.ts';
 
 export interface BuildOptions {
-  /** Insist on CUDA (fails when nvcc is missing); default: CUDA when nvcc is on PATH. */
+  /** true: insist on CUDA (fails without nvcc); false: CPU only; default: CUDA when nvcc and a GPU are present. */
   cuda?: boolean;
   /** Parallel compile jobs (default: CPU count, at most 2 on this kind of machine is plenty). */
   jobs: number;
@@ -64,7 +64,10 @@ export async function buildLlamaCpp(opts: BuildOptions): Promise<LlamaCppRuntime
   const nvcc = hasCommand('nvcc');
   if (opts.cuda && !nvcc) throw new BuildError('--cuda given but nvcc is not on PATH', 'install the CUDA toolkit or drop --cuda for a CPU build');
   if (!hasCommand('cmake')) throw new BuildError('cmake is not installed', 'apt-get install cmake g++ (or your platform\'s equivalent)');
-  const variant: LlamaCppVariant = opts.cuda || nvcc ? 'cuda' : 'cpu';
+  // nvcc alone is not enough: toolkits are installed on GPU-less build hosts too, and a CUDA build there
+  // takes far longer for nothing. Without --cuda, CUDA needs nvcc and a GPU nvidia-smi can see.
+  const gpu = spawnSync('nvidia-smi', ['-L'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  const variant: LlamaCppVariant = opts.cuda === true || (opts.cuda === undefined && nvcc && gpu) ? 'cuda' : 'cpu';
   const src = bundledLlamaCpp();
   const flags = buildFlags(variant);
   const dir = path.join(llamaCppDir(opts.env), buildKey(src.commit, variant, flags));

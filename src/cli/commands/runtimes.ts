@@ -7,23 +7,25 @@ import { commandRows, defineCommand, parseCommandArgs, print, type Command } fro
 const buildCommand = defineCommand({
   name: 'build',
   summary: 'compile llama-server, llama-mtmd-cli and llama-bench from the llama.cpp source node-llama-cpp ships',
-  help: `Usage: vlmbench runtimes build llama.cpp [--cuda] [--jobs N]
+  help: `Usage: vlmbench runtimes build llama.cpp [--cuda | --cpu] [--jobs N]
 
 Clones node-llama-cpp's bundled llama.cpp source (node_modules/node-llama-cpp/llama/gitRelease.bundle; no
 download) and builds llama-server, llama-mtmd-cli and llama-bench with cmake (GGML_NATIVE: compiled for
-this CPU; CUDA when nvcc is on PATH) into the per-user cache, one folder per commit and flag set:
+this CPU; CUDA when nvcc is on PATH and nvidia-smi sees a GPU) into the per-user cache, one folder per commit and flag set:
   $VLMBENCH_RUNTIMES_DIR, or $XDG_CACHE_HOME/vlmbench/runtimes, or ~/.cache/vlmbench/runtimes.
 Resumable: run it again after an interruption and it continues. About 10 minutes on 2 cores.
 llama-cpp models with runtime: auto (the default) use the build from then on.
 
 Options:
   --cuda      insist on a CUDA build (fails without nvcc)
+  --cpu       CPU build even where CUDA is available
   --jobs N    parallel compile jobs (default: number of CPUs)`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { cuda: { type: 'boolean' }, jobs: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(argv, { cuda: { type: 'boolean' }, cpu: { type: 'boolean' }, jobs: { type: 'string' } });
     if (positionals.length !== 1 || positionals[0] !== 'llama.cpp') {
       throw new UsageError(`runtimes build takes one runtime name, got '${positionals.join(' ')}'`, { hint: 'vlmbench runtimes build llama.cpp' });
     }
+    if (values.cuda && values.cpu) throw new UsageError('--cuda and --cpu exclude each other');
     const jobs = values.jobs === undefined ? os.cpus().length : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs '${values.jobs}' is not a positive integer`);
     const abort = new AbortController();
@@ -31,7 +33,7 @@ Options:
     process.once('SIGINT', stop);
     const t0 = Date.now();
     try {
-      const rt = await buildLlamaCpp({ cuda: values.cuda, jobs, env: io.env, log: (l) => print(io.stderr, l), signal: abort.signal });
+      const rt = await buildLlamaCpp({ cuda: values.cpu ? false : values.cuda, jobs, env: io.env, log: (l) => print(io.stderr, l), signal: abort.signal });
       print(io.stdout, `built ${describeRuntime(rt)} in ${((Date.now() - t0) / 60_000).toFixed(1)} min: ${rt.binaries['llama-server']}`);
       return 0;
     } catch (err) {
