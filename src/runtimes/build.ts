@@ -40,7 +40,12 @@ export function nativeSimd(): string[] {
 /** Runs a command, forwarding output lines to `onLine`; rejects with the tail of the output on failure. */
 function run(cmd: string, args: string[], opts: { cwd?: string; onLine: (l: string) => void; signal?: AbortSignal }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    // Its own process group, so an interrupt stops make's compiler children too, not only cmake.
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stop = (): void => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ } };
+    if (opts.signal?.aborted) stop();
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    child.once('close', () => opts.signal?.removeEventListener('abort', stop));
     const tail: string[] = [];
     let partial = '';
     const onData = (d: Buffer): void => {
