@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { BackendContext } from '../../src/core/backend.ts';
-import { ConfigError, ImageError } from '../../src/core/errors.ts';
+import { BackendError, ConfigError, ImageError } from '../../src/core/errors.ts';
 import { imagesOf, type ImageSource, type VlmRequest } from '../../src/core/request.ts';
 import type { LlamaCppOptions } from '../../src/config/backends.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
@@ -116,9 +116,16 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
         });
       }
       const bytes = await Promise.all(images.map(imageBytes));
-      const { output } = await runServerCompletion(server.url, {
-        prompt, images: bytes.map((b) => b.toString('base64')), params: req.params, familyStop: stop, seed: opts.seed,
-      }, gen);
+      let output;
+      try {
+        ({ output } = await runServerCompletion(server.url, {
+          prompt, images: bytes.map((b) => b.toString('base64')), params: req.params, familyStop: stop, seed: opts.seed,
+        }, gen));
+      } catch (err) {
+        // A dead server fails every later request the same way: say so once, with its log, and do not retry.
+        if (!server.alive()) throw new BackendError(`llama-server for ${model.id} exited:\n${server.logTail()}`, { code: 'E_CRASH', retryable: false, file: modelPath });
+        throw err;
+      }
       // Counted after generation so tokenising does not delay the first token.
       output.usage.imageTokens = images.length > 0 ? await checkImageTokens(req, bytes, prompt, output.usage.promptTokens) : 0;
       return output;
