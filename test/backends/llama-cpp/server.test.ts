@@ -102,3 +102,24 @@ describe.skipIf(!runtime)('llama-cpp backend: server route vs in process on text
     }
   }, 120_000);
 });
+
+describe.skipIf(!runtime)('llama-cpp backend, runtime: server, LLaVA-1.6 (AnyRes)', () => {
+  it('counts the image tokens libmtmd counts in process, and the family agrees (no warning)', async () => {
+    const logs: string[] = [];
+    const config = (rt: 'server' | 'in-process') => tinyModelConfig({ family: 'llava-1.6', model: fx.textModel, mmproj: fx.mmproj16, runtime: rt, contextSize: 1024 });
+    const server = await createBackend(config('server'), { log: (m) => logs.push(m) });
+    const inProcess = await createBackend(config('in-process'), { log: () => {} });
+    try {
+      for (const image of [images.wide, images.square64]) {
+        const req = imageRequest(image, 4, { logitBias: BAN_HIGH_BYTES });
+        const a = await server.generate(req, noSignal());
+        const b = await inProcess.generate({ ...req, params: { maxTokens: 4, temperature: 0 } }, noSignal());
+        expect(a.usage.imageTokens, path.basename(image)).toBe(b.usage.imageTokens);
+      }
+      expect(logs.filter((l) => /image tokens/.test(l))).toEqual([]);
+    } finally {
+      await server.close();
+      await inProcess.close();
+    }
+  }, 120_000);
+});
