@@ -12,6 +12,8 @@ export interface CompletionInput {
   familyStop: string[];
   /** Config seed, used when the request sets none. */
   seed: number;
+  /** backend.grammar, used when the request sets none. */
+  grammar?: string;
 }
 
 /** Tokens the media chunks occupy, from libmtmd's chunk table (text and media chunks in order). */
@@ -99,6 +101,7 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
         ...samplingOptions(input.params, input.seed),
         stop: stop.length > 0 ? stop : undefined,
         ignore_eos: input.params.ignoreEos ?? false,
+        ...((input.params.grammar ?? input.grammar) ? { grammar: input.params.grammar ?? input.grammar } : {}),
       },
       (token) => {
         // Token callbacks are queued from the native thread and may land after the promise resolved;

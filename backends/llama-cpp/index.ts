@@ -139,7 +139,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     }
     const files = await materializeImages(images, tmp.get);
     try {
-      return await runCompletion(llama, { prompt, mediaPaths: files.paths, params: req.params, familyStop: stop, seed: opts.seed }, gen);
+      return await runCompletion(llama, { prompt, mediaPaths: files.paths, params: req.params, familyStop: stop, seed: opts.seed, grammar: opts.grammar }, gen);
     } finally {
       await files.cleanup();
     }

@@ -16,6 +16,8 @@ export interface ServerCompletionInput {
   params: GenParams;
   familyStop: string[];
   seed: number;
+  /** backend.grammar, used when the request sets none. */
+  grammar?: string;
 }
 
 /** llama-server's final stream event (the fields this backend reads). */
@@ -48,6 +50,7 @@ export function completionBody(input: ServerCompletionInput): Record<string, unk
     n_predict: input.params.maxTokens, stream: true, cache_prompt: false,
     ...serverSampling(input.params, input.seed),
     stop, ignore_eos: input.params.ignoreEos ?? false,
+    ...((input.params.grammar ?? input.grammar) ? { grammar: input.params.grammar ?? input.grammar } : {}),
   };
 }
 
@@ -61,12 +64,13 @@ export function serverError(status: number, text: string): BackendError {
   if (/exceed.*context|context size/i.test(message)) {
     return new BackendError(`llama-server: ${message}`, { field: 'backend.contextSize', retryable: false, hint: 'raise backend.contextSize (LLaVA-1.6 needs ≥ 4096) or lower maxTokens' });
   }
-  // Invalid UTF-8 in the generated text breaks llama-server's JSON ("does not match the expected format",
-  // "invalid UTF-8 byte"): the same prompt fails the same way every time, so retrying is pointless.
-  if (/expected format|utf-?8/i.test(message)) {
+  // Invalid UTF-8 in the generated text fails llama-server's output parser ("The model produced output that
+  // does not match the expected Content-only format", common/chat.cpp `common_chat_peg_parse`): the same
+  // prompt fails the same way every time, so retrying is pointless.
+  if (/does not match the expected|utf-?8/i.test(message)) {
     return new BackendError(`llama-server could not encode the answer: ${message}`, {
       code: 'E_HTTP', retryable: false,
-      hint: 'the model generated invalid UTF-8 (random weights?): ban the byte tokens with GenParams.logitBias',
+      hint: 'the model generated invalid UTF-8 (random weights?): ban the byte tokens (GenParams.logitBias) or set backend.grammar',
     });
   }
   return new BackendError(`llama-server answered ${status}: ${message}`, { code: 'E_HTTP', retryable: status >= 500 && status !== 501 });

@@ -114,6 +114,7 @@ export async function startLlamaServer(spec: ServerSpec, opts: { timeoutMs?: num
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const systemInfo = /system_info:\s*(.*)/.exec(log)?.[1]?.trim() ?? '';
+  // system_info is not printed at the default verbosity; the threadpool line carries n_threads.
+  const systemInfo = (/system_info:\s*(.*)/.exec(log)?.[1] ?? /threadpool init,\s*(n_threads\s*=\s*\d+.*)/.exec(log)?.[1] ?? '').trim();
   return { url, systemInfo, logTail: tail, alive: () => exit === undefined, stop };
 }

@@ -22,6 +22,11 @@ export const LlamaCppOptions = z.strictObject({
   runtime: z.enum(['auto', 'server', 'in-process']).default('auto'),
   /** llama-server binary to use instead of the managed build (its version is checked against the bundled commit). */
   serverBinary: z.string().min(1).optional(),
+  /**
+   * GBNF grammar for every request that sets none, on both runtimes. Random-weight fixtures use
+   * `root ::= [\x01-\x7F]*` so answers stay valid UTF-8 (llama-server cannot return invalid UTF-8).
+   */
+  grammar: z.string().min(1).optional(),
   /** Server slots (sequences decoded in parallel); default: the model's / run's concurrency. */
   slots: z.int().positive().optional(),
 });

@@ -30,6 +30,8 @@ export interface GenParams {
    * tokens that cannot start valid UTF-8, identically on every route.
    */
   logitBias?: Array<[token: number, bias: number | false]>;
+  /** GBNF grammar constraining the answer (llama.cpp routes: in process and llama-server). */
+  grammar?: string;
 }
 
 export const DEFAULT_GEN_PARAMS: GenParams = { maxTokens: 128, temperature: 0 };

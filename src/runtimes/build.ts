@@ -33,6 +33,7 @@ export function nativeSimd(): string[] {
   } catch {
     return [];
   }
+  if (flags.has('pni')) flags.add('sse3'); // /proc/cpuinfo names SSE3 "pni"
   return ['sse3', 'ssse3', 'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512bw', 'avx512_vnni', 'avx512_bf16', 'amx_int8', 'asimd', 'sve']
     .filter((f) => flags.has(f)).map((f) => f.toUpperCase());
 }

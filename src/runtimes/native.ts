@@ -50,11 +50,20 @@ export async function mtmdCli(rt: LlamaCppRuntime, o: MtmdCliInput): Promise<Mtm
   const log = `${stdout}\n${stderr}`;
   const sum = (re: RegExp): number => [...log.matchAll(re)].reduce((s, m) => s + Number(m[1]), 0);
   return {
-    text: stdout.slice(at + RESPONSE_MARKER.length + 1).replace(/\n$/, ''),
+    // The marker line, a newline before the answer and one or two after it (mtmd-cli's own): trailing
+    // newlines are cut, so compare answers with theirs cut too (`sameAnswer`).
+    text: stdout.slice(at + RESPONSE_MARKER.length + 1).replace(/^\n/, '').replace(/\n+$/, ''),
     encodeMs: sum(/image slice encoded in ([\d.]+) ms/g),
     imageDecodeMs: sum(/image decoded \(batch \d+\/\d+\) in ([\d.]+) ms/g),
     promptEvalMs: sum(/prompt eval time =\s*([\d.]+) ms/g),
   };
+}
+
+/** The harness's answer equals mtmd-cli's, cut at the first family stop string, trailing newlines aside. */
+export function sameAnswer(answer: string, native: string, stop: string[]): boolean {
+  let n = native;
+  for (const s of stop) { const at = s ? n.indexOf(s) : -1; if (at >= 0) n = n.slice(0, at); }
+  return answer.replace(/\n+$/, '') === n.replace(/\n+$/, '');
 }
 
 export interface LlamaBenchRow { n_prompt: number; n_gen: number; n_depth?: number; avg_ts: number; samples_ts?: number[] }
