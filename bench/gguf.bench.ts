@@ -71,19 +71,23 @@ async function backendFor(threads: number, runtime: 'auto' | 'in-process'): Prom
   }), { fixturesDir: dir, log: (m) => console.log(`  [log] ${m}`) });
 }
 
-const text: VlmRequest = { sampleId: 'text', messages: [userMessage(TEXT_PROMPT)], params: { maxTokens: TOKENS, temperature: 0, ignoreEos: true } };
-const vision: VlmRequest = { sampleId: 'image', messages: [userMessage({ kind: 'path', path: image }, IMAGE_PROMPT)], params: { maxTokens: 1, temperature: 0 } };
+const text: VlmRequest = { sampleId: 'text', messages: [userMessage(TEXT_PROMPT)], params: { maxTokens: TOKENS, temperature: 0, ignoreEos: true, logitBias: BAN } };
+const vision: VlmRequest = { sampleId: 'image', messages: [userMessage({ kind: 'path', path: image }, IMAGE_PROMPT)], params: { maxTokens: 1, temperature: 0, logitBias: BAN } };
 const visionPrompt = family.renderPrompt(vision.messages, { imageMarker: LLAMA_CPP_MEDIA_MARKER }).prompt;
 const lines: string[] = [];
 
 for (const threads of THREADS) {
   const auto = await backendFor(threads, 'auto');
+  // In process refuses logitBias (@fugood ignores it); its requests go without the ban.
   const inProc = args['in-process'] ? await backendFor(threads, 'in-process') : undefined;
+  const noBan = (r: VlmRequest): VlmRequest => ({ ...r, params: { ...r.params, logitBias: undefined } });
   console.log(`threads ${threads}: runtime auto → ${auto.info.runtime}`);
   const f = { autoDecode: [] as number[], autoDecodeServer: [] as number[], autoImage: [] as number[], nativeDecode: [] as number[], nativeImage: [] as number[], ipDecode: [] as number[], ipImage: [] as number[] };
   let promptTokens = 0;
   try {
-    for (const b of [auto, inProc]) if (b) { await b.generate({ ...text, params: { ...text.params, maxTokens: 8 } }, { signal }); await b.generate(vision, { signal }); }
+    await auto.generate({ ...text, params: { ...text.params, maxTokens: 8 } }, { signal });
+    await auto.generate(vision, { signal });
+    if (inProc) { await inProc.generate(noBan({ ...text, params: { ...text.params, maxTokens: 8 } }), { signal }); await inProc.generate(noBan(vision), { signal }); }
     for (let r = 0; r < REPS; r++) {
       const t = await auto.generate(text, { signal });
       promptTokens = t.usage.promptTokens;
@@ -94,8 +98,8 @@ for (const threads of THREADS) {
       const n = await mtmdCli(rt, { model: files.textModel, mmproj: files.mmproj, image, prompt: visionPrompt, maxTokens: 1, threads });
       f.nativeImage.push(n.encodeMs + n.promptEvalMs);
       if (inProc) {
-        f.ipDecode.push((await inProc.generate(text, { signal })).serverMetrics?.predicted_per_second ?? Number.NaN);
-        f.ipImage.push((await inProc.generate(vision, { signal })).timings.prefillMs ?? Number.NaN);
+        f.ipDecode.push((await inProc.generate(noBan(text), { signal })).serverMetrics?.predicted_per_second ?? Number.NaN);
+        f.ipImage.push((await inProc.generate(noBan(vision), { signal })).timings.prefillMs ?? Number.NaN);
       }
     }
   } finally {

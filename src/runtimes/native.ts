@@ -26,7 +26,7 @@ export interface MtmdCliInput {
 export interface MtmdCliResult {
   /** Generated text, up to EOS or maxTokens (stop strings are the caller's to apply). */
   text: string;
-  /** "image slice encoded in N ms" (CLIP), summed over slices. */
+  /** CLIP encode time from mtmd's log, summed. */
   encodeMs: number;
   /** "image decoded (batch …) in N ms": the LM decode of the image embeddings, summed. */
   imageDecodeMs: number;
@@ -40,7 +40,8 @@ const RESPONSE_MARKER = '<<<vlmbench-response>>>';
 export async function mtmdCli(rt: LlamaCppRuntime, o: MtmdCliInput): Promise<MtmdCliResult> {
   const args = ['-m', o.model, '--mmproj', o.mmproj, '--image', o.image, '-p', o.prompt, '-n', String(o.maxTokens),
     '-t', String(o.threads), '-tb', String(o.threads), '-c', String(o.contextSize ?? 2048), '-b', String(o.batchSize ?? 512),
-    '--temp', '0', '--top-k', '1', '--seed', '0', '--jinja', '--chat-template', '{{ messages[0].content }}',
+    // -lv 4: the encode, image-decode and llama_perf timing lines are only logged at this verbosity.
+    '--temp', '0', '--top-k', '1', '--seed', '0', '-lv', '4', '--jinja', '--chat-template', '{{ messages[0].content }}',
     ...(o.ban ?? []).flatMap((t) => ['--logit-bias', `${t}-inf`])];
   const { stdout, stderr } = await run(rt.binaries['llama-mtmd-cli'], args, {
     env: { ...process.env, MTMD_TEST_RESPONSE_MARKER: RESPONSE_MARKER }, maxBuffer: 64 << 20,
@@ -53,7 +54,8 @@ export async function mtmdCli(rt: LlamaCppRuntime, o: MtmdCliInput): Promise<Mtm
     // The marker line, a newline before the answer and one or two after it (mtmd-cli's own): trailing
     // newlines are cut, so compare answers with theirs cut too (`sameAnswer`).
     text: stdout.slice(at + RESPONSE_MARKER.length + 1).replace(/^\n/, '').replace(/\n+$/, ''),
-    encodeMs: sum(/image slice encoded in ([\d.]+) ms/g),
+    // "image slice encoded in N ms" (per slice) or, batched, "mtmd batch encoding done in N ms".
+    encodeMs: sum(/(?:image slice encoded in|mtmd batch encoding done in) ([\d.]+) ms/g),
     imageDecodeMs: sum(/image decoded \(batch \d+\/\d+\) in ([\d.]+) ms/g),
     promptEvalMs: sum(/prompt eval time =\s*([\d.]+) ms/g),
   };
