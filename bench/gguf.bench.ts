@@ -10,7 +10,7 @@
  *   - greedy image-prompt parity of runtime auto vs llama-mtmd-cli on N generated images.
  *
  *   npm run bench:gguf -- [--threads 1,2] [--tokens 128] [--reps 5] [--concurrency 4] [--requests 16]
- *                         [--tp-tokens 32] [--parity 20] [--in-process]
+ *                         [--tp-tokens 32] [--tp-threads N] [--parity 20] [--in-process]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
   options: {
     threads: { type: 'string', default: '1,2' }, tokens: { type: 'string', default: '128' }, reps: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '4' }, requests: { type: 'string', default: '16' }, 'tp-tokens': { type: 'string', default: '32' },
-    parity: { type: 'string', default: '20' }, 'in-process': { type: 'boolean', default: false }, dir: { type: 'string' },
+    parity: { type: 'string', default: '20' }, 'tp-threads': { type: 'string' }, 'in-process': { type: 'boolean', default: false }, dir: { type: 'string' },
   },
 });
 const THREADS = args.threads.split(',').map(Number);
@@ -121,7 +121,7 @@ for (const threads of THREADS) {
 // serve vs llama-server at one concurrency, interleaved, medians.
 {
   const concurrency = Number(args.concurrency);
-  const threads = Math.max(...THREADS);
+  const threads = args['tp-threads'] ? Number(args['tp-threads']) : Math.max(...THREADS);
   const img336 = await sharp({ create: { width: 336, height: 336, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer();
   const routes = await throughputRoutes({
     rt, model: files.textModel, mmproj: files.mmproj, image: img336, prompt: IMAGE_PROMPT, threads, concurrency,
