@@ -12,6 +12,7 @@ import { encodeImage } from './images.ts';
 import { applyChunk, checkStreamComplete, fromCompletion, newStreamState, toOpenAiBody } from './openai.ts';
 import { checkTokenLimit, finishOutput, responseLimits } from './output.ts';
 import { probeEndpoint, probeWarnings } from './probe.ts';
+import { createPromptCheck } from './prompt-check.ts';
 import { openAiPromptSource, sentMessages } from './served.ts';
 import { loadTokenCounter, type TokenCounter } from './tokens.ts';
 import { createTransport, normalizeEndpoints } from './transport.ts';
@@ -63,6 +64,8 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   const promptSource = triton ? tritonPromptSource(model, triton) : openAiPromptSource(model, opts);
   // Timing requests stream when asked, except image requests to Triton as image_input (/infer only).
   const timingStreams = opts.stream && triton?.imageTransport !== 'tensor';
+  // Servers that report prompt_tokens: compared with the family-rendered prompt's count (warned once).
+  const checkPrompt = createPromptCheck(model, counter, ctx.log);
   ctx.log(`http backend ${model.id}: ${opts.api} (${opts.server}) at ${endpoints.map((e) => e.url).join(', ')}`);
 
   async function generateOpenAi(req: VlmRequest, g: GenerateOptions): Promise<VlmOutput> {
@@ -82,12 +85,16 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
         checkTokenLimit(st, limit.tokens, errCtx.url);
       }, limit.bytes);
       checkStreamComplete(st, { url: r.url, secrets });
-      return { ...finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens }), promptSource: source };
+      const out = finishOutput(st, { startedAt: r.startedAt, closeMs: r.closeMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens });
+      await checkPrompt(req, images, st.usage?.prompt_tokens);
+      return { ...out, promptSource: source };
     }
     const r = await postJson(ex, '/v1/chat/completions', body, g.signal, limit.bytes);
     const st = fromCompletion(r.json, r.endMs, { url: r.url, secrets });
     if (st.chunkMs.length > 0) g.onToken?.({ text: st.text, tokens: st.chunkTokens[0]!, atMs: r.endMs });
-    return { ...finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true }), promptSource: source };
+    const out = finishOutput(st, { startedAt: r.startedAt, closeMs: r.endMs, counter, promptText: promptTextOf(req), maxTokens: req.params.maxTokens, noStreamTimings: true });
+    await checkPrompt(req, images, st.usage?.prompt_tokens);
+    return { ...out, promptSource: source };
   }
 
   const info: ModelInfo = {

@@ -44,6 +44,8 @@ export function toOpenAiBody(req: VlmRequest, images: EncodedImage[], opts: {
   if (p.stop && p.stop.length > 0) body.stop = p.stop;
   if (p.seed !== undefined) body.seed = p.seed;
   if (p.ignoreEos && opts.ignoreEosField) body.ignore_eos = true;
+  // OpenAI form { "<token id>": bias }; a ban (false) is -100, the API's floor (llama-server also accepts false).
+  if (p.logitBias && p.logitBias.length > 0) body.logit_bias = Object.fromEntries(p.logitBias.map(([t, b]) => [String(t), b === false ? -100 : b]));
   Object.assign(body, opts.extraBody);
   if (opts.stream) {
     body.stream = true;

@@ -12,6 +12,8 @@ export interface CompletionInput {
   familyStop: string[];
   /** Config seed, used when the request sets none. */
   seed: number;
+  /** backend.grammar, used when the request sets none. */
+  grammar?: string;
 }
 
 /** Tokens the media chunks occupy, from libmtmd's chunk table (text and media chunks in order). */
@@ -81,6 +83,13 @@ function abortError(sampleNote: string): BackendError {
 export async function runCompletion(ctx: FugoodContext, input: CompletionInput, opts: GenerateOptions): Promise<VlmOutput> {
   const { signal, onToken } = opts;
   if (signal.aborted) throw abortError(' before it started');
+  if (input.params.logitBias && input.params.logitBias.length > 0) {
+    // @fugood/llama.node 1.7.15 reads logit_bias only in its wasm build (src/wasm/llama-node-wasm.cpp);
+    // the native addon (src/LlamaContext.cpp) ignores it, so a bias would silently not apply.
+    throw new BackendError('logitBias is not supported in process (@fugood/llama.node ignores logit_bias)', {
+      field: 'backend.runtime', retryable: false, hint: 'use runtime: server (vlmbench runtimes build llama.cpp)',
+    });
+  }
   ctx.clearCache(false);
   const startedAt = Date.now();
   const t0 = now();
@@ -107,6 +116,7 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
         ...samplingOptions(input.params, input.seed),
         stop: stop.length > 0 ? stop : undefined,
         ignore_eos: input.params.ignoreEos ?? false,
+        ...((input.params.grammar ?? input.grammar) ? { grammar: input.params.grammar ?? input.grammar } : {}),
       },
       (token) => {
         // Token callbacks are queued from the native thread and may land after the promise resolved;

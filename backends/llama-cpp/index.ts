@@ -11,6 +11,8 @@ import { materializeImages, tempFolder } from './images.ts';
 import { preflightGguf, type PreflightResult } from './preflight.ts';
 import { resolveModelPath } from './resolve.ts';
 import { fugoodRuntimeId, loadFugood, reportedThreads, type FugoodContext } from './runtime.ts';
+import { selectRuntime } from './select.ts';
+import { createServerBackend } from './server-backend.ts';
 
 export { LLAMA_CPP_FAMILIES } from './families.ts';
 export { preflightGguf } from './preflight.ts';
@@ -89,8 +91,9 @@ async function initMmproj(llama: FugoodContext, mmprojPath: string, useGpu: bool
 }
 
 /**
- * GGUF language model + mmproj in process through @fugood/llama.node (libmtmd). Files are checked by
- * preflightGguf before the runtime sees them. Requests run one at a time (one context, one sequence).
+ * GGUF language model + mmproj. Files are checked by preflightGguf before a runtime sees them; then
+ * backend.runtime picks the managed native llama-server (server-backend.ts) or @fugood/llama.node in
+ * process (libmtmd), where requests run one at a time (one context, one sequence).
  */
 export async function createBackend(model: ModelConfig, ctx: BackendContext): Promise<LlamaCppBackend> {
   const opts = llamaOptions(model);
@@ -99,6 +102,9 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   const mmprojPath = opts.mmproj === undefined ? undefined : await resolveModelPath(opts.mmproj, 'backend.mmproj');
   const pre = await preflightGguf(modelPath, mmprojPath);
   for (const w of pre.warnings) ctx.log(w);
+  const choice = selectRuntime(opts);
+  if (choice.kind === 'server') return createServerBackend({ model, opts, family, modelPath, mmprojPath, pre, choice, ctx });
+  if (choice.note) ctx.log(`model ${model.id}: ${choice.note}`);
   const { llama: first, warnings } = await loadContext(opts, modelPath, ctx);
   let llama = first;
   if (mmprojPath !== undefined) await initMmproj(llama, mmprojPath, opts.gpuLayers > 0);
@@ -109,6 +115,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     llama = (await loadContext(opts, modelPath, { log: () => {} })).llama;
     if (mmprojPath !== undefined) await initMmproj(llama, mmprojPath, opts.gpuLayers > 0);
   }
+  if (choice.note) warnings.push(choice.note);
   const systemInfo = llama.getSystemInfo();
   const threads = reportedThreads(systemInfo);
   if (threads !== undefined && threads !== opts.threads) warnings.push(`llama.cpp reports n_threads = ${threads}, config asks for ${opts.threads}`);
@@ -142,7 +149,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
     }
     const files = await materializeImages(images, tmp.get);
     try {
-      return await runCompletion(llama, { prompt, mediaPaths: files.paths, params: req.params, familyStop: stop, seed: opts.seed }, gen);
+      return await runCompletion(llama, { prompt, mediaPaths: files.paths, params: req.params, familyStop: stop, seed: opts.seed, grammar: opts.grammar }, gen);
     } catch (err) {
       if (leavesContextBusy(err)) await resetContext();
       throw err;

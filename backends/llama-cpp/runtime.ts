@@ -31,6 +31,8 @@ export interface FugoodCompletionOptions {
   xtc_probability?: number;
   stop?: string[];
   ignore_eos?: boolean;
+  /** GBNF (the native addon reads it; unlike logit_bias). */
+  grammar?: string;
 }
 
 export interface FugoodToken { token: string; content?: string; accumulated_text?: string }

@@ -14,6 +14,21 @@ export const LlamaCppOptions = z.strictObject({
   gpuLayers: z.int().min(0).default(0),
   batchSize: z.int().positive().default(512),
   seed: z.int().default(0),
+  /**
+   * Which llama.cpp runs the model. `server`: a managed native llama-server (built by `vlmbench runtimes
+   * build llama.cpp`, or `serverBinary`); `in-process`: @fugood/llama.node (prebuilt, no AVX, ~0.1× native
+   * decode); `auto`: the server when a build exists, otherwise in process with a note saying so.
+   */
+  runtime: z.enum(['auto', 'server', 'in-process']).default('auto'),
+  /** llama-server binary to use instead of the managed build (its version is checked against the bundled commit). */
+  serverBinary: z.string().min(1).optional(),
+  /**
+   * GBNF grammar for every request that sets none, on both runtimes. Random-weight fixtures use
+   * `root ::= [\x01-\x7F]*` so answers stay valid UTF-8 (llama-server cannot return invalid UTF-8).
+   */
+  grammar: z.string().min(1).optional(),
+  /** Server slots (sequences decoded in parallel); default: the model's / run's concurrency. */
+  slots: z.int().positive().optional(),
 });
 
 export const OnnxOptions = z.strictObject({

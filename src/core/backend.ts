@@ -17,6 +17,8 @@ export interface ModelInfo {
   device?: string;
   /** Runtime package and version, e.g. '@fugood/llama.node@1.7.15'. */
   runtime?: string;
+  /** Commit of the native runtime's source where known (llama.cpp commit of a managed llama-server). */
+  runtimeCommit?: string;
   /** Warnings the backend raised while loading (e.g. provider fallback). */
   warnings?: string[];
   /** Remote backends: what each endpoint said when checked before the first sample. */

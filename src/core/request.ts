@@ -28,6 +28,14 @@ export interface GenParams {
   seed?: number;
   /** Keep generating past EOS until maxTokens (latency suites); backends that cannot, say so in usage. */
   ignoreEos?: boolean;
+  /**
+   * Token id → additive logit bias; `false` bans the token (llama.cpp `logit_bias` pairs; OpenAI-compatible
+   * servers get `{ "<id>": bias }` with `false` sent as -100). E.g. random-weight fixtures ban the byte
+   * tokens that cannot start valid UTF-8, identically on every route.
+   */
+  logitBias?: Array<[token: number, bias: number | false]>;
+  /** GBNF grammar constraining the answer (llama.cpp routes: in process and llama-server). */
+  grammar?: string;
 }
 
 export const DEFAULT_GEN_PARAMS: GenParams = { maxTokens: 128, temperature: 0 };

@@ -41,6 +41,7 @@ export interface RunManifest {
     backend: string;
     device?: string;
     runtime?: string;
+    runtimeCommit?: string;
     quantization?: string;
     warnings?: string[];
     /** Remote models: the endpoint checks made before the first sample. */

@@ -140,7 +140,7 @@ export function withBackendInfo(manifest: RunManifest, infos: ModelInfo[]): RunM
     ...manifest,
     models: manifest.models.map((m) => {
       const info = infos.find((i) => i.id === m.id);
-      return info ? { ...m, device: info.device, runtime: info.runtime, warnings: info.warnings, quantization: info.quantization, ...(info.servers ? { servers: info.servers } : {}), ...(info.capabilities ? { capabilities: info.capabilities } : {}) } : m;
+      return info ? { ...m, device: info.device, runtime: info.runtime, runtimeCommit: info.runtimeCommit, warnings: info.warnings, quantization: info.quantization, ...(info.servers ? { servers: info.servers } : {}), ...(info.capabilities ? { capabilities: info.capabilities } : {}) } : m;
     }),
   };
 }

@@ -159,7 +159,9 @@ async function executeModel(state: RunState, model: ModelConfig): Promise<void> 
   const contexts = plan.suites.map((s) => ({ s, ctx: suiteContext(plan, s, state.services, log) }));
   let backend: Backend;
   try {
-    backend = await loadBackend(await state.served.resolve(model), { fixturesDir: plan.fixturesDir, log, signal: state.opts.abort });
+    // The run's concurrency goes with the model: a backend with server slots sizes them to it.
+    const sized = { ...model, concurrency: model.concurrency ?? plan.config.run.concurrency };
+    backend = await loadBackend(await state.served.resolve(sized), { fixturesDir: plan.fixturesDir, log, signal: state.opts.abort });
     await backend.preflight?.().catch(async (err: unknown) => { await backend.close?.(); throw err; });
   } catch (err) {
     const failure = `model '${model.id}' could not be loaded: ${formatError(err)}`;

@@ -42,7 +42,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   }
   const backends = new Map<string, Backend>();
   try {
-    for (const m of chosen) backends.set(m.id, await loadBackend(m, { fixturesDir: opts.fixturesDir, log: opts.log }));
+    for (const m of chosen) backends.set(m.id, await loadBackend({ ...m, concurrency: m.concurrency ?? opts.config.run.concurrency }, { fixturesDir: opts.fixturesDir, log: opts.log }));
     const server = await createOpenAiServer({
       backends, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, maxImageBytes: opts.maxImageBytes,
     });

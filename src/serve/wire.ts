@@ -92,6 +92,16 @@ export function parseChatRequest(body: unknown, maxImageBytes: number, requestId
     params.stop = stop as string[];
   }
   if (body.ignore_eos === true) params.ignoreEos = true;
+  if (body.logit_bias !== undefined && body.logit_bias !== null) {
+    // OpenAI form { "<token id>": bias in [-100, 100] }; -100 is taken as a ban, as the OpenAI API documents.
+    if (!isObj(body.logit_bias)) bad('logit_bias must be an object of token id → bias', 'logit_bias');
+    params.logitBias = Object.entries(body.logit_bias).map(([k, v]): [number, number | false] => {
+      const id = Number(k);
+      if (!Number.isInteger(id) || id < 0) bad(`logit_bias key '${k}' is not a token id`, 'logit_bias');
+      const b = num(v, `logit_bias.${k}`, -100, 100)!;
+      return [id, b <= -100 ? false : b];
+    });
+  }
   if (body.n !== undefined && body.n !== 1) bad('only n = 1 is supported', 'n');
   const so = isObj(body.stream_options) ? body.stream_options : {};
   return {

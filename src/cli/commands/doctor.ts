@@ -44,6 +44,14 @@ async function runChecks(): Promise<Check[]> {
       await loadFugood();
       return `${fugoodRuntimeId()} loaded (GGUF vision models; CPU build has no AVX: see backends/llama-cpp/README.md)`;
     }),
+    check('llama.cpp runtime', false, async () => {
+      const rt = await import('../../runtimes/llama-cpp.ts');
+      const used = rt.findLlamaCppRuntime();
+      const others = rt.listLlamaCppRuntimes().filter((r) => r.dir !== used?.dir);
+      const rest = others.length > 0 ? `; also built: ${others.map(rt.describeRuntime).join(', ')}` : '';
+      if (!used) throw new Error(`no managed llama-server for the bundled llama.cpp ${rt.bundledLlamaCpp().commit.slice(0, 7)}: llama-cpp models run in process (~0.1× native); build with: ${rt.BUILD_COMMAND}${rest}`);
+      return `${rt.describeRuntime(used)}: ${used.binaries['llama-server']} (llama-cpp models use it)${rest}`;
+    }),
     check('node-llama-cpp', false, async () => {
       const { getLlama } = await import('node-llama-cpp');
       const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: 'error' as never });

@@ -8,6 +8,7 @@ import merge from './merge.ts';
 import models from './models.ts';
 import report from './report.ts';
 import run from './run.ts';
+import runtimes from './runtimes.ts';
 import score from './score.ts';
 import serve from './serve.ts';
 import summary from './summary.ts';
@@ -26,4 +27,5 @@ export const COMMANDS: Command[] = [
   report,
   compare,
   serve,
+  runtimes,
 ];

@@ -61,7 +61,10 @@ export async function createIsolatedBackend(modulePath: string, model: ModelConf
     let hung = false;
     // Lines span chunks; each is kept clipped, since a crash message quotes one into every failed record.
     let partial = '';
+    const logPrefix = `[${model.id}] `;
     const keep = (line: string) => {
+      // The backend's own ctx.log lines (child.ts prefixes them) reach the run log, not only crash reports.
+      if (line.startsWith(logPrefix)) opts.log?.(line.slice(logPrefix.length));
       if (line.trim()) stderrTail.push(line.length > STDERR_LINE_CHARS ? `${line.slice(0, STDERR_LINE_CHARS)}…` : line);
       if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.splice(0, stderrTail.length - STDERR_TAIL_LINES);
     };

@@ -21,11 +21,12 @@ export async function writeTestImages(dir: string): Promise<Record<'quadrants' |
   };
 }
 
-export function tinyModelConfig(opts: { family: 'llava-1.5' | 'llava-1.6' | string; model: string; mmproj?: string; threads?: number; contextSize?: number }): ModelConfig {
+/** Default runtime in-process: these tests exercise @fugood; the server route has its own tests. */
+export function tinyModelConfig(opts: { family: 'llava-1.5' | 'llava-1.6' | string; model: string; mmproj?: string; threads?: number; contextSize?: number; runtime?: 'auto' | 'server' | 'in-process'; slots?: number }): ModelConfig {
   return ModelConfig.parse({
     id: `tiny-${opts.family}`,
     family: opts.family,
-    backend: { type: 'llama-cpp', model: opts.model, mmproj: opts.mmproj, threads: opts.threads ?? 1, contextSize: opts.contextSize ?? 512 },
+    backend: { type: 'llama-cpp', model: opts.model, mmproj: opts.mmproj, threads: opts.threads ?? 1, contextSize: opts.contextSize ?? 512, runtime: opts.runtime ?? 'in-process', slots: opts.slots },
   });
 }
 

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { BackendContext } from '../../src/core/backend.ts';
+import { BackendError, ConfigError, ImageError } from '../../src/core/errors.ts';
+import { imagesOf, type ImageSource, type VlmRequest } from '../../src/core/request.ts';
+import type { LlamaCppOptions } from '../../src/config/backends.ts';
+import type { ModelConfig } from '../../src/config/schema.ts';
+import type { Family, VisionOverrides } from '../../src/families/types.ts';
+import { kvArray, kvNumber } from './gguf-reader.ts';
+import { LLAMA_CPP_MEDIA_MARKER } from './families.ts';
+import type { LlamaCppBackend } from './index.ts';
+import type { PreflightResult } from './preflight.ts';
+import { reportedThreads } from './runtime.ts';
+import { runServerCompletion } from './server-completion.ts';
+import { startLlamaServer } from './server-process.ts';
+import type { RuntimeChoice } from './select.ts';
+
+export interface ServerBackendInput {
+  model: ModelConfig;
+  opts: LlamaCppOptions;
+  family: Family;
+  modelPath: string;
+  mmprojPath?: string;
+  pre: PreflightResult;
+  choice: Extract<RuntimeChoice, { kind: 'server' }>;
+  ctx: BackendContext;
+}
+
+async function imageBytes(image: ImageSource): Promise<Buffer> {
+  if (image.kind === 'buffer') {
+    if (image.data.length === 0) throw new ImageError(`image ${image.name ?? ''} is empty`, { file: image.name });
+    return Buffer.from(image.data);
+  }
+  return readFile(image.path).catch((err: unknown) => {
+    throw new ImageError(`image file not found: ${image.path}`, { file: image.path, cause: err, hint: 'check the dataset folder' });
+  });
+}
+
+/** The family's vision sizes, overridden by the mmproj's own (generated tiny projectors use small tiles). */
+function visionOverrides(pre: PreflightResult): VisionOverrides {
+  if (!pre.mmproj) return {};
+  const pins = kvArray(pre.mmproj, 'clip.vision.image_grid_pinpoints')?.map(Number);
+  const pinpoints = pins && pins.length >= 2 ? Array.from({ length: pins.length / 2 }, (_, i) => [pins[2 * i]!, pins[2 * i + 1]!] as [number, number]) : undefined;
+  return { imageSize: kvNumber(pre.mmproj, 'clip.vision.image_size'), patchSize: kvNumber(pre.mmproj, 'clip.vision.patch_size'), pinpoints };
+}
+
+/**
+ * The llama-cpp backend on the managed native llama-server: one server per model, `slots` sequences
+ * decoded in parallel, prompts rendered by the family and sent raw.
+ */
+export async function createServerBackend(input: ServerBackendInput): Promise<LlamaCppBackend> {
+  const { model, opts, family, modelPath, mmprojPath, pre, choice, ctx } = input;
+  const slots = opts.slots ?? model.concurrency ?? 1;
+  for (const w of choice.warnings) ctx.log(w);
+  const server = await startLlamaServer({
+    binary: choice.binary, model: modelPath, mmproj: mmprojPath, threads: opts.threads, slots,
+    contextSize: opts.contextSize, batchSize: opts.batchSize, gpuLayers: opts.gpuLayers, seed: opts.seed,
+  });
+  const threads = reportedThreads(server.systemInfo);
+  const warnings = [...pre.warnings, ...choice.warnings];
+  if (threads !== undefined && threads !== opts.threads) warnings.push(`llama-server reports n_threads = ${threads}, config asks for ${opts.threads}`);
+  const overrides = visionOverrides(pre);
+  let warnedTokens = false;
+  let closed = false;
+
+  /** Text tokens of the prompt as libmtmd splits it (BOS on the first segment), via the server's tokenizer. */
+  async function textTokens(prompt: string): Promise<number> {
+    const segments = prompt.split(LLAMA_CPP_MEDIA_MARKER);
+    const counts = await Promise.all(segments.map(async (content, i) => {
+      if (!content) return 0;
+      const r = await fetch(`${server.url}/tokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content, add_special: i === 0, parse_special: true }) });
+      return ((await r.json()) as { tokens: unknown[] }).tokens.length;
+    }));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** The image tokens llama-server evaluated must be what the family says the images cost; warn once if not. */
+  async function checkImageTokens(req: VlmRequest, bytes: Buffer[], prompt: string, promptTokens: number): Promise<number> {
+    const reported = promptTokens - await textTokens(prompt);
+    const sizes = await Promise.all(bytes.map((b) => sharp(b).metadata()));
+    const expected = sizes.reduce((sum, m) => sum + family.imageTokens(m.width ?? 0, m.height ?? 0, overrides), 0);
+    // Tolerance: llama.cpp's LLaVA-1.6 count differs from the HF formula by a few newline/unpad tokens.
+    if (Math.abs(reported - expected) > 4 + Math.ceil(0.05 * expected) && !warnedTokens) {
+      warnedTokens = true;
+      ctx.log(`model ${model.id}: llama-server evaluated ${reported} image tokens for ${req.sampleId}, family ${family.key} expects ${expected}: the mmproj and the family disagree (wrong family or projector?)`);
+    }
+    return reported;
+  }
+
+  return {
+    info: {
+      id: model.id, family: model.family, backend: 'llama-cpp',
+      files: mmprojPath === undefined ? [modelPath] : [modelPath, mmprojPath],
+      quantization: pre.quantization,
+      device: opts.gpuLayers > 0 && /CUDA/i.test(server.systemInfo) ? 'cuda' : 'cpu',
+      runtime: choice.runtimeId, runtimeCommit: choice.commit,
+      warnings,
+    },
+    capabilities: { images: mmprojPath !== undefined, multiImage: mmprojPath !== undefined, streaming: true, parallelSequences: slots },
+    runtime: {
+      systemInfo: server.systemInfo, threads, devices: [],
+      preflight: { architecture: pre.architecture, nEmbd: pre.nEmbd, quantization: pre.quantization, projectorType: pre.projectorType, warnings: pre.warnings },
+    },
+    async generate(req, gen) {
+      if (closed) throw new ConfigError('backend is closed');
+      const images = imagesOf(req);
+      if (images.length > 0 && mmprojPath === undefined) {
+        throw new ConfigError(`request ${req.sampleId} has an image but model ${model.id} has no mmproj`, {
+          field: 'backend.mmproj', hint: 'set backend.mmproj to the model\'s GGUF vision projector',
+        });
+      }
+      const { prompt, stop } = family.renderPrompt(req.messages, { template: model.template, imageMarker: LLAMA_CPP_MEDIA_MARKER });
+      const markers = prompt.split(LLAMA_CPP_MEDIA_MARKER).length - 1;
+      if (markers !== images.length) {
+        throw new ConfigError(`prompt for ${req.sampleId} has ${markers} image markers for ${images.length} images`, {
+          hint: `template '${model.template ?? family.defaultTemplate}' of family ${family.key} places images differently`,
+        });
+      }
+      const bytes = await Promise.all(images.map(imageBytes));
+      let output;
+      try {
+        ({ output } = await runServerCompletion(server.url, {
+          prompt, images: bytes.map((b) => b.toString('base64')), params: req.params, familyStop: stop, seed: opts.seed, grammar: opts.grammar,
+        }, gen));
+      } catch (err) {
+        // A dead server fails every later request the same way: say so once, with its log, and do not retry.
+        if (!server.alive()) throw new BackendError(`llama-server for ${model.id} exited:\n${server.logTail()}`, { code: 'E_CRASH', retryable: false, file: modelPath });
+        throw err;
+      }
+      // Counted after generation so tokenising does not delay the first token.
+      output.usage.imageTokens = images.length > 0 ? await checkImageTokens(req, bytes, prompt, output.usage.promptTokens) : 0;
+      return output;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.stop();
+    },
+  };
+}
