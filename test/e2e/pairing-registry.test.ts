@@ -16,12 +16,30 @@ let dir: string;
 let judge: JudgeStandin;
 let rows: Array<Record<string, string>>;
 
-/** A right answer from a suite's own document, whatever the benchmark (choice letter, first reference answer). */
+/**
+ * A right answer from a suite's own document, whatever the benchmark: ScienceQA's choice index → letter,
+ * VQA-style reference lists → the first, a single reference answer (GQA word, MME Yes/No, MMBench and
+ * SEED-Bench letter, MM-Vet text), POPE's yes/no label; else an answer the judge stand-in scores 10/10.
+ */
 function oracle(doc: unknown): string {
-  const d = doc as { answer?: unknown; choices?: unknown[]; answers?: unknown[] };
+  const d = doc as { answer?: unknown; choices?: unknown; answers?: unknown[]; label?: unknown };
   if (typeof d.answer === 'number' && Array.isArray(d.choices)) return 'ABCDEFGH'[d.answer]!;
   if (Array.isArray(d.answers) && typeof d.answers[0] === 'string') return d.answers[0];
+  if (typeof d.answer === 'string' && d.answer !== '') return d.answer;
+  if (d.label === 'yes' || d.label === 'no') return d.label;
   return 'GOOD answer';
+}
+
+/**
+ * A wrong answer for the same document: "BAD zzz" fails exact-match, choice and VQA scoring and makes the
+ * judge stand-in score 2/10, but POPE reads anything without "no"/"not" as "yes" (eval_pope.py), which is
+ * right on yes-labelled items, so a yes/no label gets the opposite word.
+ */
+function wrongAnswer(doc: unknown): string {
+  const label = (doc as { label?: unknown }).label;
+  if (label === 'yes') return 'no';
+  if (label === 'no') return 'yes';
+  return 'BAD zzz';
 }
 
 beforeAll(async () => {
@@ -30,15 +48,16 @@ beforeAll(async () => {
   const shipped = new Map(quickstartSuites().map((s) => [s.name, s]));
   const suites: SuiteEntry[] = KNOWN_SUITES.map((name) => shipped.get(name) ?? { name, limit: 4, maxTokens: 16 });
   const right: Record<string, string> = {};
-  for (const s of suites) for (const item of await loadItems(s)) right[item.id] = oracle(item.doc);
+  const wrongTable: Record<string, string> = {};
+  for (const s of suites) for (const item of await loadItems(s)) { right[item.id] = oracle(item.doc); wrongTable[item.id] = wrongAnswer(item.doc); }
   const run = async (name: string, table: Record<string, string>) => {
     const config = writePlantedConfig(dir, name, { models: [{ id: 'm', table, build: name }], suites, judgeUrl: judge.url });
     const r = await runCli(['run', config, '--run-id', name]);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     return path.join(dir, 'results', name);
   };
-  // "BAD" also makes the judge stand-in score LLaVA-Bench answers 2/10.
-  const wrong = await run('wrong', Object.fromEntries(Object.keys(right).map((id) => [id, 'BAD zzz'])));
+  // "BAD" also makes the judge stand-in score LLaVA-Bench answers 2/10 and MM-Vet answers 0.2.
+  const wrong = await run('wrong', wrongTable);
   const good = await run('right', right);
   const md = await runCli(['compare', wrong, good, '--format', 'md']);
   expect(md.code, md.stderr).toBe(0);
