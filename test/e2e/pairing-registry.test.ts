@@ -4,7 +4,7 @@ import { KNOWN_SUITES } from '../../src/runner/suites.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startJudgeStandin, type JudgeStandin } from '../helpers/judge-standin.ts';
 import { tempDir } from '../helpers/run-config.ts';
-import { loadItems, plantedJudge, quickstartSuites, writePlantedConfig, type SuiteEntry } from './planted.ts';
+import { loadItems, oracle, plantedJudge, quickstartSuites, wrongAnswer, writePlantedConfig, type SuiteEntry } from './planted.ts';
 
 /**
  * Every suite in the registry, run twice through the real CLI with answers that change its per-sample
@@ -15,32 +15,6 @@ import { loadItems, plantedJudge, quickstartSuites, writePlantedConfig, type Sui
 let dir: string;
 let judge: JudgeStandin;
 let rows: Array<Record<string, string>>;
-
-/**
- * A right answer from a suite's own document, whatever the benchmark: ScienceQA's choice index → letter,
- * VQA-style reference lists → the first, a single reference answer (GQA word, MME Yes/No, MMBench and
- * SEED-Bench letter, MM-Vet text), POPE's yes/no label; else an answer the judge stand-in scores 10/10.
- */
-function oracle(doc: unknown): string {
-  const d = doc as { answer?: unknown; choices?: unknown; answers?: unknown[]; label?: unknown };
-  if (typeof d.answer === 'number' && Array.isArray(d.choices)) return 'ABCDEFGH'[d.answer]!;
-  if (Array.isArray(d.answers) && typeof d.answers[0] === 'string') return d.answers[0];
-  if (typeof d.answer === 'string' && d.answer !== '') return d.answer;
-  if (d.label === 'yes' || d.label === 'no') return d.label;
-  return 'GOOD answer';
-}
-
-/**
- * A wrong answer for the same document: "BAD zzz" fails exact-match, choice and VQA scoring and makes the
- * judge stand-in score 2/10, but POPE reads anything without "no"/"not" as "yes" (eval_pope.py), which is
- * right on yes-labelled items, so a yes/no label gets the opposite word.
- */
-function wrongAnswer(doc: unknown): string {
-  const label = (doc as { label?: unknown }).label;
-  if (label === 'yes') return 'no';
-  if (label === 'no') return 'yes';
-  return 'BAD zzz';
-}
 
 beforeAll(async () => {
   dir = tempDir('vlmbench-pairing-registry-');
