@@ -169,6 +169,24 @@ describe('compare and gate on the shipped suites, end to end', () => {
     expect(r.stdout).toMatch(/^ERR .*evaluation config field 'suites\.scienceqa' differs/m);
   });
 
+  it("POPE's F1 n/a (no \"yes\" answer, eval_pope.py divides by zero): skipped when n/a in both runs, inconclusive when only now", async () => {
+    const pope = await loadItems(quickstartSuites().find((s) => s.name === 'pope')!);
+    const says = (word: string) => Object.fromEntries(pope.map((x) => [x.id, word]));
+    const right = Object.fromEntries(pope.map((x) => [x.id, oracle(x.doc)]));
+    const only = ['--suites', 'pope'];
+    const e = await run('E', [{ id: 'tiny-a', table: says('No'), build: 'E' }, { id: 'tiny-b', table: right, build: 'E' }], only);
+    const f = await run('F', [{ id: 'tiny-a', table: says('No'), build: 'F' }, { id: 'tiny-b', table: right, build: 'F' }], only);
+    const g = await run('G', [{ id: 'tiny-a', table: right, build: 'G' }, { id: 'tiny-b', table: right, build: 'G' }], only);
+    const ef = await gate(e, f);
+    expect(ef.code, ef.stdout).toBe(0);
+    expect(ef.stdout).toMatch(/^skip\s+tiny-a\s+pope\s+drop f1\s+f1 is n\/a in both runs: no drop to test/m);
+    expect(ef.stdout).toMatch(/^ok\s+tiny-b\s+pope\s+drop f1\s+Δ \+0\.0000/m);
+    const ge = await gate(g, e);
+    expect(ge.code, ge.stdout).toBe(2);
+    expect(ge.stdout).toMatch(/^ERR\s+tiny-a\s+pope\s+consistency f1\s+f1 of 'pope' is n\/a in the current run \(baseline 100\.0\)/m);
+    expect(ge.stdout).not.toMatch(/^ERR\s+tiny-b/m);
+  });
+
   it('a policy metric no suite produces is rejected (exit 2), naming it and listing real ones', async () => {
     const policy = path.join(dir, 'gate-bad.yaml');
     writeFileSync(policy, 'perf:\n  gates:\n    - { metric: output_tokens_per_s, max_rel_decrease: 0.05 }\n');
