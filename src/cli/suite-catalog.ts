@@ -17,12 +17,25 @@ export interface SuiteCatalog {
   registryMetrics: Set<string>;
 }
 
-/** Suite id → registry name or module path: from each manifest's config, else the id itself. */
-function suiteNames(manifests: ReadonlyArray<RunManifest | undefined>, ids: Iterable<string>): Map<string, string> {
+/**
+ * Suite id → registry name or module path: from each manifest's config, else the id itself. A suite given
+ * by module path has its records under the `name` the module declares (as the runner's plan does), so the
+ * module is loaded to learn it; one that no longer loads falls back to its file name and finds nothing.
+ */
+async function suiteNames(manifests: ReadonlyArray<RunManifest | undefined>, ids: Iterable<string>): Promise<Map<string, string>> {
   const names = new Map<string, string>();
+  const declared = new Map<string, string>();
   for (const m of manifests) {
     const suites = (m?.config as { suites?: SuiteConfig[] } | undefined)?.suites;
-    if (Array.isArray(suites)) for (const s of suites) if (s && typeof s.name === 'string') names.set(suiteIdOf(s), s.name);
+    if (!Array.isArray(suites)) continue;
+    for (const s of suites) {
+      if (!s || typeof s.name !== 'string') continue;
+      if (s.name.includes('/') && s.id === undefined && !declared.has(s.name)) {
+        const suite = await loadSuite(s.name, `suite '${s.name}'`).catch(() => undefined);
+        if (suite) declared.set(s.name, suite.name);
+      }
+      names.set(suiteIdOf(s, declared), s.name);
+    }
   }
   for (const id of ids) if (!names.has(id) && KNOWN_SUITES.includes(id)) names.set(id, id);
   return names;
@@ -35,7 +48,7 @@ export async function loadSuiteCatalog(manifests: ReadonlyArray<RunManifest | un
     const suite = await loadSuite(name, `suite '${name}'`).catch(() => undefined);
     for (const m of Object.keys(suite?.metrics ?? {})) catalog.registryMetrics.add(m);
   }
-  for (const [id, name] of suiteNames(manifests, ids)) {
+  for (const [id, name] of await suiteNames(manifests, ids)) {
     try {
       const suite = await loadSuite(name, `suite '${id}'`);
       catalog.pairings.set(id, suite.pairing);

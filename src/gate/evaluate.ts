@@ -77,8 +77,17 @@ function accuracyChecks(base: GateRun, cur: GateRun, policy: GatePolicy, pairing
         : `suite '${br.suite}' is not in the suite registry: no pairing declaration, cannot test a drop` });
       continue;
     }
-    if (!cr || !metric || cr.metrics[metric]?.value == null) {
+    if (!cr || !metric || cr.metrics[metric] === undefined) {
       checks.push({ ...label, check: 'consistency', status: 'error', message: `benchmark '${br.suite}' (${metric ?? 'no metric'}) is missing from the current run` });
+      continue;
+    }
+    // A statistic can be undefined on a run that has it (POPE's F1 with no "yes" answer, where eval_pope.py
+    // divides by zero): n/a on both sides leaves no drop to test; n/a only now is not a verdict either.
+    if (cr.metrics[metric]!.value == null) {
+      const was = br.metrics[metric]?.value;
+      checks.push(was == null
+        ? { ...label, check: 'drop', status: 'skipped', message: `${metric} is n/a in both runs: no drop to test` }
+        : { ...label, check: 'consistency', status: 'error', message: `${metric} of '${br.suite}' is n/a in the current run (baseline ${fmt(was)}): cannot test a drop` });
       continue;
     }
     const errRate = cr.n > 0 ? cr.errors / cr.n : 1;

@@ -4,7 +4,7 @@ import { KNOWN_SUITES } from '../../src/runner/suites.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startJudgeStandin, type JudgeStandin } from '../helpers/judge-standin.ts';
 import { tempDir } from '../helpers/run-config.ts';
-import { loadItems, plantedJudge, quickstartSuites, writePlantedConfig, type SuiteEntry } from './planted.ts';
+import { loadItems, oracle, plantedJudge, quickstartSuites, wrongAnswer, writePlantedConfig, type SuiteEntry } from './planted.ts';
 
 /**
  * Every suite in the registry, run twice through the real CLI with answers that change its per-sample
@@ -16,29 +16,22 @@ let dir: string;
 let judge: JudgeStandin;
 let rows: Array<Record<string, string>>;
 
-/** A right answer from a suite's own document, whatever the benchmark (choice letter, first reference answer). */
-function oracle(doc: unknown): string {
-  const d = doc as { answer?: unknown; choices?: unknown[]; answers?: unknown[] };
-  if (typeof d.answer === 'number' && Array.isArray(d.choices)) return 'ABCDEFGH'[d.answer]!;
-  if (Array.isArray(d.answers) && typeof d.answers[0] === 'string') return d.answers[0];
-  return 'GOOD answer';
-}
-
 beforeAll(async () => {
   dir = tempDir('vlmbench-pairing-registry-');
   judge = await startJudgeStandin(plantedJudge);
   const shipped = new Map(quickstartSuites().map((s) => [s.name, s]));
   const suites: SuiteEntry[] = KNOWN_SUITES.map((name) => shipped.get(name) ?? { name, limit: 4, maxTokens: 16 });
   const right: Record<string, string> = {};
-  for (const s of suites) for (const item of await loadItems(s)) right[item.id] = oracle(item.doc);
+  const wrongTable: Record<string, string> = {};
+  for (const s of suites) for (const item of await loadItems(s)) { right[item.id] = oracle(item.doc); wrongTable[item.id] = wrongAnswer(item.doc); }
   const run = async (name: string, table: Record<string, string>) => {
     const config = writePlantedConfig(dir, name, { models: [{ id: 'm', table, build: name }], suites, judgeUrl: judge.url });
     const r = await runCli(['run', config, '--run-id', name]);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     return path.join(dir, 'results', name);
   };
-  // "BAD" also makes the judge stand-in score LLaVA-Bench answers 2/10.
-  const wrong = await run('wrong', Object.fromEntries(Object.keys(right).map((id) => [id, 'BAD zzz'])));
+  // "BAD" also makes the judge stand-in score LLaVA-Bench answers 2/10 and MM-Vet answers 0.2.
+  const wrong = await run('wrong', wrongTable);
   const good = await run('right', right);
   const md = await runCli(['compare', wrong, good, '--format', 'md']);
   expect(md.code, md.stderr).toBe(0);

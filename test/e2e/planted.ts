@@ -32,6 +32,32 @@ export async function loadItems<Doc>(entry: SuiteEntry): Promise<Array<{ id: str
   return loaded.flatMap((s) => ('doc' in s ? [{ id: s.id, doc: s.doc }] : []));
 }
 
+/**
+ * A right answer from a suite's own document, whatever the benchmark: ScienceQA's choice index → letter,
+ * VQA-style reference lists → the first, a single reference answer (GQA word, MME Yes/No, MMBench and
+ * SEED-Bench letter, MM-Vet text), POPE's yes/no label; else an answer the judge stand-in scores 10/10.
+ */
+export function oracle(doc: unknown): string {
+  const d = doc as { answer?: unknown; choices?: unknown; answers?: unknown[]; label?: unknown };
+  if (typeof d.answer === 'number' && Array.isArray(d.choices)) return 'ABCDEFGH'[d.answer]!;
+  if (Array.isArray(d.answers) && typeof d.answers[0] === 'string') return d.answers[0];
+  if (typeof d.answer === 'string' && d.answer !== '') return d.answer;
+  if (d.label === 'yes' || d.label === 'no') return d.label;
+  return 'GOOD answer';
+}
+
+/**
+ * A wrong answer for the same document: "BAD zzz" fails exact-match, choice and VQA scoring and makes the
+ * judge stand-in score 2/10, but POPE reads anything without "no"/"not" as "yes" (eval_pope.py), which is
+ * right on yes-labelled items, so a yes/no label gets the opposite word.
+ */
+export function wrongAnswer(doc: unknown): string {
+  const label = (doc as { label?: unknown }).label;
+  if (label === 'yes') return 'no';
+  if (label === 'no') return 'yes';
+  return 'BAD zzz';
+}
+
 /** Judge verdicts the stand-in gives by answer text: reference always 10, the answer as planted. */
 export function plantedJudge(answer: string): [number, number] {
   if (answer.includes('BAD')) return [10, 2];

@@ -28,12 +28,12 @@ describe('evaluation vs model part of the config', () => {
 
     const ab = await runCli(['gate', '--baseline', a, '--current', b, '--out', tempDir()]);
     expect(ab.code, ab.stdout).toBe(0);
-    expect(ab.stdout).toMatch(/^ok\s+slow\s+echo-suite\s+drop exact\s+.*mcnemar p=1\.0000/m);
+    expect(ab.stdout).toMatch(/^ok\s+slow\s+echo\s+drop exact\s+.*mcnemar p=1\.0000/m);
     expect(ab.stdout).toMatch(/model under test changed \(slow\): backend settings differ/);
     expect(ab.stdout).not.toMatch(/^ERR/m);
 
     const ac = await runCli(['gate', '--baseline', a, '--current', c, '--out', tempDir()]);
     expect(ac.code).toBe(2);
-    expect(ac.stdout).toMatch(/^ERR\s+\*\s+echo-suite\s+consistency\s+evaluation config field 'suites\.echo-suite' differs/m);
+    expect(ac.stdout).toMatch(/^ERR\s+\*\s+echo\s+consistency\s+evaluation config field 'suites\.echo' differs/m);
   }, 60_000);
 });

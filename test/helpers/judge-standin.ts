@@ -2,7 +2,8 @@
  * A stand-in for the GPT-4 judge (which cannot run here), faithful to the OpenAI chat-completions protocol
  * the judge client speaks: POST /v1/chat/completions → { choices: [{ message: { content } }] }. It reads the
  * answer under review ("[Assistant 2]" of the official review prompt) and replies with the score line the
- * test chooses for it, then a short explanation, as the official reviews do.
+ * test chooses for it, then a short explanation, as the official reviews do. An MM-Vet grader prompt gets
+ * the single 0.0–1.0 correctness score MM-Vet's grader replies with (model score / reference score).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,16 @@ export interface JudgeStandin {
   close(): Promise<void>;
 }
 
+/**
+ * The prediction under review in an MM-Vet grader prompt (yuweihao/MM-Vet `mm-vet_evaluator.py`: the
+ * few-shot table, then `question | ground truth | prediction | ` to complete), or undefined for another prompt.
+ */
+function mmvetPrediction(user: string): string | undefined {
+  if (!user.startsWith('Compare the ground truth and prediction from AI models')) return undefined;
+  const last = user.replace(/\nPredict the correctness of the answer \(digit\): $/, '').split('\n').at(-1) ?? '';
+  return last.split(' | ')[2] ?? '';
+}
+
 export async function startJudgeStandin(scores: (answer: string) => [number, number]): Promise<JudgeStandin> {
   const state = { calls: 0 };
   const server = createServer((req, res) => {
@@ -23,10 +34,19 @@ export async function startJudgeStandin(scores: (answer: string) => [number, num
       state.calls++;
       const parsed = JSON.parse(body) as { messages: Array<{ role: string; content: string }> };
       const user = parsed.messages.find((m) => m.role === 'user')?.content ?? '';
-      const answer = /\[Assistant 2\]\n([\s\S]*?)\n\n\[End of Assistant 2\]/.exec(user)?.[1] ?? '';
-      const [ref, model] = scores(answer);
+      const mmvet = mmvetPrediction(user);
+      let content: string;
+      if (mmvet !== undefined) {
+        // MM-Vet's grader answers one correctness score in [0, 1]: the planted model/reference ratio.
+        const [ref, model] = scores(mmvet);
+        content = (model / ref).toFixed(1);
+      } else {
+        const answer = /\[Assistant 2\]\n([\s\S]*?)\n\n\[End of Assistant 2\]/.exec(user)?.[1] ?? '';
+        const [ref, model] = scores(answer);
+        content = `${ref} ${model}\nAssistant 2 was judged against the reference.`;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `judge-${state.calls}`, object: 'chat.completion', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `${ref} ${model}\nAssistant 2 was judged against the reference.` } }] }));
+      res.end(JSON.stringify({ id: `judge-${state.calls}`, object: 'chat.completion', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
