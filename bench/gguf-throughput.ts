@@ -47,7 +47,7 @@ export async function throughputRoutes(s: ThroughputSetup): Promise<ThroughputRo
   let client: Backend | undefined;
   let native: LlamaServer | undefined;
   try {
-    serve = await startServe({ config, port: 0, fixturesDir: s.fixturesDir, log: () => {} });
+    serve = await startServe({ config, port: 0, fixturesDir: s.fixturesDir, log: (m) => { if (process.env.BENCH_SERVE_LOG) console.error(`[serve] ${m}`); } });
     client = await createHttpBackend(ModelConfig.parse({
       id: 'client', family: 'llava-1.5',
       backend: { type: 'http', api: 'openai', server: 'vlmbench', endpoints: [`${serve.url}/v1`], model: 'bench-gguf', stream: true },

@@ -26,7 +26,7 @@ import { ensureBenchGguf } from '../src/fixtures/gguf/index.ts';
 import { defaultFixturesDir } from '../src/fixtures/paths.ts';
 import { loadBackend } from '../src/runner/backends.ts';
 import { describeRuntime, findLlamaCppRuntime } from '../src/runtimes/llama-cpp.ts';
-import { llamaBenchDecode, mtmdCli, sameAnswer } from '../src/runtimes/native.ts';
+import { llamaBenchDecode, mtmdCli, mtmdCliAnswer, sameAnswer } from '../src/runtimes/native.ts';
 import { throughputRoutes } from './gguf-throughput.ts';
 
 const { values: args } = parseArgs({
@@ -159,7 +159,7 @@ for (const threads of THREADS) {
       const req: VlmRequest = { sampleId: `parity-${i}`, messages: [userMessage({ kind: 'path', path: png }, IMAGE_PROMPT)], params: { maxTokens: 32, temperature: 0, logitBias: BAN } };
       const out = await b.generate(req, { signal });
       const { prompt, stop } = family.renderPrompt(req.messages, { imageMarker: LLAMA_CPP_MEDIA_MARKER });
-      const native = (await mtmdCli(rt, { model: files.textModel, mmproj: files.mmproj, image: png, prompt, maxTokens: 32, threads: 1, ban: BAN.map(([t]) => t) })).text;
+      const native = (await mtmdCliAnswer(rt, { model: files.textModel, mmproj: files.mmproj, image: png, prompt, maxTokens: 32, threads: 1, ban: BAN.map(([t]) => t) }));
       if (sameAnswer(out.text, native, stop)) same++;
       else console.log(`  parity ${i}: auto ${JSON.stringify(out.text)} vs mtmd-cli ${JSON.stringify(native)}`);
     }

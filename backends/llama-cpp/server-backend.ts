@@ -75,10 +75,14 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
   }
 
   /** The image tokens llama-server evaluated must be what the family says the images cost; warn once if not. */
-  async function checkImageTokens(req: VlmRequest, bytes: Buffer[], prompt: string, promptTokens: number): Promise<number> {
-    const reported = promptTokens - await textTokens(prompt);
+  async function expectedCounts(bytes: Buffer[], prompt: string): Promise<{ text: number; image: number }> {
     const sizes = await Promise.all(bytes.map((b) => sharp(b).metadata()));
-    const expected = sizes.reduce((sum, m) => sum + family.imageTokens(m.width ?? 0, m.height ?? 0, overrides), 0);
+    return { text: await textTokens(prompt), image: sizes.reduce((sum, m) => sum + family.imageTokens(m.width ?? 0, m.height ?? 0, overrides), 0) };
+  }
+
+  function checkImageTokens(req: VlmRequest, counts: { text: number; image: number }, promptTokens: number): number {
+    const reported = promptTokens - counts.text;
+    const expected = counts.image;
     // Tolerance: llama.cpp's LLaVA-1.6 count differs from the HF formula by a few newline/unpad tokens.
     if (Math.abs(reported - expected) > 4 + Math.ceil(0.05 * expected) && !warnedTokens) {
       warnedTokens = true;
@@ -117,6 +121,9 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
         });
       }
       const bytes = await Promise.all(images.map(imageBytes));
+      // Counted while the server generates, so the check adds no time after the last token.
+      const counts = images.length > 0 ? expectedCounts(bytes, prompt) : undefined;
+      counts?.catch(() => {});
       let output;
       try {
         ({ output } = await runServerCompletion(server.url, {
@@ -127,8 +134,7 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
         if (!server.alive()) throw new BackendError(`llama-server for ${model.id} exited:\n${server.logTail()}`, { code: 'E_CRASH', retryable: false, file: modelPath });
         throw err;
       }
-      // Counted after generation so tokenising does not delay the first token.
-      output.usage.imageTokens = images.length > 0 ? await checkImageTokens(req, bytes, prompt, output.usage.promptTokens) : 0;
+      output.usage.imageTokens = counts ? checkImageTokens(req, await counts, output.usage.promptTokens) : 0;
       return output;
     },
     async close() {

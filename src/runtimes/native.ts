@@ -61,6 +61,22 @@ export async function mtmdCli(rt: LlamaCppRuntime, o: MtmdCliInput): Promise<Mtm
   };
 }
 
+/**
+ * mtmd-cli's greedy answer, robust to a lost tail: it prints tokens through llama.cpp's asynchronous
+ * log thread and, on a loaded machine, the end of the answer is sometimes missing from stdout (seen 2
+ * times in ~10 runs; greedy decoding itself is deterministic). Runs until two answers agree (at most 3)
+ * and keeps the longest.
+ */
+export async function mtmdCliAnswer(rt: LlamaCppRuntime, o: MtmdCliInput): Promise<string> {
+  const seen: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const text = (await mtmdCli(rt, o)).text;
+    if (seen.includes(text)) return text;
+    seen.push(text);
+  }
+  return seen.reduce((a, b) => (b.length > a.length ? b : a));
+}
+
 /** The harness's answer equals mtmd-cli's, cut at the first family stop string, trailing newlines aside. */
 export function sameAnswer(answer: string, native: string, stop: string[]): boolean {
   let n = native;

@@ -33,7 +33,8 @@ beforeAll(async () => {
   images = await writeTestImages(dir);
   local = await createLlamaBackend(ModelConfig.parse({
     id: 'tiny-gguf', family: 'llava-1.5',
-    backend: { type: 'llama-cpp', model: fx.textModel, mmproj: fx.mmproj15, threads: 1, contextSize: 512 },
+    // ASCII-only answers: random weights emit invalid UTF-8, which the managed llama-server route cannot return.
+    backend: { type: 'llama-cpp', model: fx.textModel, mmproj: fx.mmproj15, threads: 1, contextSize: 512, grammar: 'root ::= [\\x01-\\x7F]*' },
   }), { log: () => {} });
   // What the backend streamed inside the server, to check the HTTP path adds and loses nothing.
   const recording: Backend = {

@@ -8,7 +8,7 @@ import { userMessage, type VlmRequest } from '../../../src/core/request.ts';
 import { getFamily } from '../../../src/families/index.ts';
 import { ensureGgufFixtures, type GgufFixtures } from '../../../src/fixtures/gguf/index.ts';
 import { findLlamaCppRuntime } from '../../../src/runtimes/llama-cpp.ts';
-import { mtmdCli, sameAnswer } from '../../../src/runtimes/native.ts';
+import { mtmdCliAnswer, sameAnswer } from '../../../src/runtimes/native.ts';
 import { imageRequest, noSignal, tinyModelConfig, writeTestImages } from './helpers.ts';
 
 /**
@@ -57,9 +57,9 @@ describe.skipIf(!runtime)('llama-cpp backend, runtime: server (managed llama-ser
       const out = await server.generate(req, noSignal());
       const { prompt, stop } = family.renderPrompt(req.messages, { imageMarker: LLAMA_CPP_MEDIA_MARKER });
       expect(out.prompt).toBe(prompt);
-      const native = (await mtmdCli(runtime!, {
+      const native = (await mtmdCliAnswer(runtime!, {
         model: fx.textModel, mmproj: fx.mmproj15, image, prompt, maxTokens: 24, threads: 1, contextSize: 512, ban: BAN_HIGH_BYTES.map(([t]) => t),
-      })).text;
+      }));
       expect(out.text.length, path.basename(image)).toBeGreaterThan(0);
       if (sameAnswer(out.text, native, stop)) same++;
       else expect(out.text, path.basename(image)).toBe(native);
