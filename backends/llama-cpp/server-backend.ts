@@ -74,6 +74,12 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
     return counts.reduce((a, b) => a + b, 0);
   }
 
+  /** What the family says the images cost (used when the server's own count could not be checked). */
+  async function imageCount(bytes: Buffer[]): Promise<number> {
+    const sizes = await Promise.all(bytes.map((b) => sharp(b).metadata()));
+    return sizes.reduce((sum, m) => sum + family.imageTokens(m.width ?? 0, m.height ?? 0, overrides), 0);
+  }
+
   /** The image tokens llama-server evaluated must be what the family says the images cost; warn once if not. */
   async function expectedCounts(bytes: Buffer[], prompt: string): Promise<{ text: number; image: number }> {
     const sizes = await Promise.all(bytes.map((b) => sharp(b).metadata()));
@@ -134,7 +140,10 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
         if (!server.alive()) throw new BackendError(`llama-server for ${model.id} exited:\n${server.logTail()}`, { code: 'E_CRASH', retryable: false, file: modelPath });
         throw err;
       }
-      output.usage.imageTokens = counts ? checkImageTokens(req, await counts, output.usage.promptTokens) : 0;
+      // The count is a check, not the answer: a /tokenize call that failed (the server's HTTP threads busy
+      // with the slots) leaves the family's count in place instead of failing a sample that was answered.
+      const known = counts ? await counts.catch(() => undefined) : undefined;
+      output.usage.imageTokens = known ? checkImageTokens(req, known, output.usage.promptTokens) : counts ? await imageCount(bytes) : 0;
       return output;
     },
     async close() {
