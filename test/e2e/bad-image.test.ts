@@ -26,7 +26,7 @@ run: { out: ${path.join(dir, 'results')}, concurrency: 1, fixturesDir: ${path.jo
 models:
   - id: gguf
     family: llava-1.5
-    backend: { type: llama-cpp, model: fixture:gguf/text, mmproj: fixture:gguf/mmproj-1.5, threads: 1, contextSize: 2048, grammar: 'root ::= [\x01-\x7F]*' }
+    backend: { type: llama-cpp, model: fixture:gguf/text, mmproj: fixture:gguf/mmproj-1.5, threads: 1, contextSize: 2048, grammar: 'root ::= [\\x01-\\x7F]*' }
   - id: onnx
     family: llava-1.5
     backend: { type: onnx, dir: fixture:onnx/llava-1.5, provider: cpu, threads: 1 }

@@ -19,7 +19,7 @@ run: { out: ${path.join(dir, 'results')}, concurrency: 1, seed: 0 }
 models:
   - id: tiny
     family: llava-1.5
-    backend: { type: llama-cpp, model: fixture:gguf/text, mmproj: fixture:gguf/mmproj-1.5, threads: 1, contextSize: 2048, grammar: 'root ::= [\x01-\x7F]*' }
+    backend: { type: llama-cpp, model: fixture:gguf/text, mmproj: fixture:gguf/mmproj-1.5, threads: 1, contextSize: 2048, grammar: 'root ::= [\\x01-\\x7F]*' }
 suites:
   - { name: vqav2, split: test-dev2015, limit: 2, maxTokens: 2 }
   - { name: vizwiz, split: test, limit: 2, maxTokens: 2 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
   goodUrl = `data:image/jpeg;base64,${jpeg.toString('base64')}`;
   badUrl = `data:image/jpeg;base64,${jpeg.subarray(0, jpeg.length >> 1).toString('base64')}`;
   const config = Config.parse({
-    models: [{ id: 'gguf', family: 'llava-1.5', backend: { type: 'llama-cpp', model: 'fixture:gguf/text', mmproj: 'fixture:gguf/mmproj-1.5', threads: 1, contextSize: 1024, grammar: 'root ::= [\x01-\x7F]*' } }],
+    models: [{ id: 'gguf', family: 'llava-1.5', backend: { type: 'llama-cpp', model: 'fixture:gguf/text', mmproj: 'fixture:gguf/mmproj-1.5', threads: 1, contextSize: 1024, grammar: 'root ::= [\\x01-\\x7F]*' } }],
     suites: [{ name: 'conversation' }],
   });
   served = await startServe({ config, port: 0, fixturesDir: path.join(dir, 'fixtures'), log: () => {} });
