@@ -1,3 +1,6 @@
+import { ConfigError } from '../../src/core/errors.ts';
+import { imagesOf, type VlmRequest } from '../../src/core/request.ts';
+import type { Family } from '../../src/families/types.ts';
 /**
  * Model families this backend serves: those whose vision tower + projector libmtmd loads from a GGUF
  * mmproj (projector type `mlp`, with AnyRes for 1.6). LLaVA v1 (linear projector), VILA1.5
@@ -13,3 +16,24 @@ export function isLlamaCppFamily(family: string): family is LlamaCppFamily {
 
 /** The marker libmtmd replaces with image embeddings (llama.cpp `tools/mtmd/mtmd.h` `mtmd_default_marker`). */
 export const LLAMA_CPP_MEDIA_MARKER = '<__media__>';
+
+/**
+ * The family-rendered prompt for llama.cpp (images at libmtmd's marker), with the checks both runtimes
+ * need before sending it: an image needs an mmproj, and the template must place one marker per image.
+ */
+export function renderLlamaCppPrompt(req: VlmRequest, a: { family: Family; template?: string; modelId: string; hasMmproj: boolean }): { prompt: string; stop: string[] } {
+  const images = imagesOf(req);
+  if (images.length > 0 && !a.hasMmproj) {
+    throw new ConfigError(`request ${req.sampleId} has an image but model ${a.modelId} has no mmproj`, {
+      field: 'backend.mmproj', hint: 'set backend.mmproj to the model\'s GGUF vision projector',
+    });
+  }
+  const { prompt, stop } = a.family.renderPrompt(req.messages, { template: a.template, imageMarker: LLAMA_CPP_MEDIA_MARKER });
+  const markers = prompt.split(LLAMA_CPP_MEDIA_MARKER).length - 1;
+  if (markers !== images.length) {
+    throw new ConfigError(`prompt for ${req.sampleId} has ${markers} image markers for ${images.length} images`, {
+      hint: `template '${a.template ?? a.family.defaultTemplate}' of family ${a.family.key} places images differently`,
+    });
+  }
+  return { prompt, stop };
+}

@@ -5,7 +5,7 @@ import type { VlmOutput } from '../../src/core/response.ts';
 import type { LlamaCppOptions } from '../../src/config/backends.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
 import { getFamily } from '../../src/families/index.ts';
-import { isLlamaCppFamily, LLAMA_CPP_FAMILIES, LLAMA_CPP_MEDIA_MARKER } from './families.ts';
+import { isLlamaCppFamily, LLAMA_CPP_FAMILIES, renderLlamaCppPrompt } from './families.ts';
 import { leavesContextBusy, runCompletion } from './generate.ts';
 import { materializeImages, tempFolder } from './images.ts';
 import { preflightGguf, type PreflightResult } from './preflight.ts';
@@ -135,18 +135,7 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   async function generateNow(req: VlmRequest, gen: GenerateOptions): Promise<VlmOutput> {
     if (closed) throw new BackendError('backend is closed', { retryable: false });
     const images = imagesOf(req);
-    if (images.length > 0 && mmprojPath === undefined) {
-      throw new ConfigError(`request ${req.sampleId} has an image but model ${model.id} has no mmproj`, {
-        field: 'backend.mmproj', hint: 'set backend.mmproj to the model\'s GGUF vision projector',
-      });
-    }
-    const { prompt, stop } = family.renderPrompt(req.messages, { template: model.template, imageMarker: LLAMA_CPP_MEDIA_MARKER });
-    const markers = prompt.split(LLAMA_CPP_MEDIA_MARKER).length - 1;
-    if (markers !== images.length) {
-      throw new BackendError(`prompt for ${req.sampleId} has ${markers} image markers for ${images.length} images`, {
-        hint: `template '${model.template ?? family.defaultTemplate}' of family ${family.key} places images differently`,
-      });
-    }
+    const { prompt, stop } = renderLlamaCppPrompt(req, { family, template: model.template, modelId: model.id, hasMmproj: mmprojPath !== undefined });
     const files = await materializeImages(images, tmp.get);
     try {
       return await runCompletion(llama, { prompt, mediaPaths: files.paths, params: req.params, familyStop: stop, seed: opts.seed, grammar: opts.grammar }, gen);

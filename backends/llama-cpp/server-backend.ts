@@ -7,7 +7,7 @@ import type { LlamaCppOptions } from '../../src/config/backends.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
 import type { Family, VisionOverrides } from '../../src/families/types.ts';
 import { kvArray, kvNumber } from './gguf-reader.ts';
-import { LLAMA_CPP_MEDIA_MARKER } from './families.ts';
+import { LLAMA_CPP_MEDIA_MARKER, renderLlamaCppPrompt } from './families.ts';
 import type { LlamaCppBackend } from './index.ts';
 import type { PreflightResult } from './preflight.ts';
 import { reportedThreads } from './runtime.ts';
@@ -114,18 +114,7 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
     async generate(req, gen) {
       if (closed) throw new ConfigError('backend is closed');
       const images = imagesOf(req);
-      if (images.length > 0 && mmprojPath === undefined) {
-        throw new ConfigError(`request ${req.sampleId} has an image but model ${model.id} has no mmproj`, {
-          field: 'backend.mmproj', hint: 'set backend.mmproj to the model\'s GGUF vision projector',
-        });
-      }
-      const { prompt, stop } = family.renderPrompt(req.messages, { template: model.template, imageMarker: LLAMA_CPP_MEDIA_MARKER });
-      const markers = prompt.split(LLAMA_CPP_MEDIA_MARKER).length - 1;
-      if (markers !== images.length) {
-        throw new ConfigError(`prompt for ${req.sampleId} has ${markers} image markers for ${images.length} images`, {
-          hint: `template '${model.template ?? family.defaultTemplate}' of family ${family.key} places images differently`,
-        });
-      }
+      const { prompt, stop } = renderLlamaCppPrompt(req, { family, template: model.template, modelId: model.id, hasMmproj: mmprojPath !== undefined });
       const bytes = await Promise.all(images.map(imageBytes));
       // Counted while the server generates, so the check adds no time after the last token.
       const counts = images.length > 0 ? expectedCounts(bytes, prompt) : undefined;
