@@ -86,7 +86,9 @@ export async function gradeMmvet(judge: JudgeClient, doc: Pick<MmvetDoc, 'questi
 /** Totals as mm-vet_evaluator.py `export_result` (one run): per capability and total, ×100, one decimal. */
 export function aggregateMmvet(records: SampleRecord[], seed: number): Omit<SuiteSummary, 'model' | 'suite'> {
   const errors = records.filter((r) => r.error).length;
-  const graded = records.filter((r) => !r.error && typeof r.scores.gpt_score === 'number');
+  // In dataset order (the journal's order depends on concurrency): export_result lists capabilities as it meets them.
+  const graded = records.filter((r) => !r.error && typeof r.scores.gpt_score === 'number')
+    .sort((x, y) => x.sampleId.localeCompare(y.sampleId, 'en', { numeric: true }));
   const judgeFailed = records.filter((r) => !r.error && (metaOf<{ grade?: MmvetGrade }>(r).grade?.error !== undefined)).length;
   const ungraded = records.filter((r) => !r.error && metaOf<{ grade?: MmvetGrade | null }>(r).grade === null).length;
   const items = graded.map((r) => ({ capabilities: metaOf<{ capabilities: string[] }>(r).capabilities ?? [], score: r.scores.gpt_score as number }));
