@@ -54,7 +54,8 @@ export function toOpenAiBody(req: VlmRequest, images: EncodedImage[], opts: {
   return body;
 }
 
-export interface UsageWire { prompt_tokens?: number; completion_tokens?: number }
+/** OpenAI usage; `prompt_tokens_details.image_tokens` is a vendor extension (vlmbench serve sends it). */
+export interface UsageWire { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { image_tokens?: number } }
 
 export interface StreamState {
   text: string;

@@ -66,6 +66,9 @@ export function finishOutput(st: StreamState, o: {
     // One field for both counts: the weaker of the two sources.
     source: rank[promptSource] >= rank[completionSource] ? promptSource : completionSource,
   };
+  // Servers that say how many of the prompt tokens were image tokens (vlmbench serve does).
+  const imageTokens = st.usage?.prompt_tokens_details?.image_tokens;
+  if (typeof imageTokens === 'number') usage.imageTokens = imageTokens;
 
   const finishReason: FinishReason = stoppedByString
     ? 'stop'

@@ -208,5 +208,8 @@ function usageOf(out: VlmOutput) {
     prompt_tokens: out.usage.promptTokens,
     completion_tokens: out.usage.completionTokens,
     total_tokens: out.usage.promptTokens + out.usage.completionTokens,
+    // Not an OpenAI field (its details carry cached/audio tokens): the image share of prompt_tokens, so a
+    // client can check it against the family's formula. Clients that do not know it ignore it.
+    ...(out.usage.imageTokens !== undefined ? { prompt_tokens_details: { image_tokens: out.usage.imageTokens } } : {}),
   };
 }

@@ -44,6 +44,14 @@ describe('quickstart', () => {
       expect(withImages.length, model).toBeGreaterThan(0);
       for (const r of withImages) expect(r.usage.imageTokens, `${model} ${r.suite} ${r.sampleId}`).toBe(expected);
     }
+    // The http model (vlmbench serve of the GGUF) reports the image tokens its server counted: the same as the GGUF model's.
+    const viaHttp = records.filter((r) => r.model === 'tiny-llava15-http' && r.input?.images?.length === 1 && r.usage);
+    expect(viaHttp.length).toBeGreaterThan(0);
+    for (const r of viaHttp) {
+      const local = records.find((x) => x.model === 'tiny-llava15-gguf' && x.suite === r.suite && x.sampleId === r.sampleId && x.usage);
+      if (local) expect(r.usage.imageTokens, `${r.suite} ${r.sampleId}`).toBe(local.usage.imageTokens);
+      expect(r.usage.imageTokens, `${r.suite} ${r.sampleId}`).toBeGreaterThan(0);
+    }
     const manifest = JSON.parse(readFileSync(path.join(runDir, 'manifest.json'), 'utf8'));
     expect(manifest.models.map((m: { backend: string }) => m.backend)).toEqual(['onnx', 'llama-cpp', 'llama-cpp', 'onnx', 'onnx', 'http']);
     expect(new Set(manifest.models.map((m: { family: string }) => m.family))).toEqual(new Set(['llava-v1', 'llava-1.5', 'llava-1.6', 'tinyllava', 'vila']));
