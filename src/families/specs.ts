@@ -53,13 +53,13 @@ export const FAMILY_SPECS: readonly FamilySpec[] = [
   },
   {
     key: 'tinyllava',
-    description: 'TinyLLaVA (Factory, Phi-2): SigLIP so400m/14-384, pad with (127,127,127), 729 image tokens',
+    description: 'TinyLLaVA (Factory, Phi-2): SigLIP so400m/14-384, layer −2, pad with (127,127,127), 728 image tokens (first patch dropped as upstream)',
     templateSource: 'tinyllava',
     defaultTemplate: 'phi',
     templates: ['phi', 'llama', 'gemma', 'qwen2_base', 'qwen2_instruct'],
     vision: {
       tower: 'google/siglip-so400m-patch14-384', mode: 'pad', imageSize: 384, patchSize: 14,
-      mean: SIGLIP_MEAN, std: SIGLIP_STD, padColor: padColorOf(SIGLIP_MEAN),
+      mean: SIGLIP_MEAN, std: SIGLIP_STD, padColor: padColorOf(SIGLIP_MEAN), dropFirstPatch: true,
     },
   },
   {

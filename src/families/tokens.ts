@@ -17,7 +17,7 @@ export function fixedTokens(v: VisionSpec, o: VisionOverrides = {}): number {
   let side = featuresPerSide(resolveVision(v, o));
   // mlp_downsample merges 2×2 neighbours after zero-padding odd grids (27 → 28 → 14).
   if (v.downsample) side = Math.ceil(side / v.downsample);
-  return side * side;
+  return side * side - (v.dropFirstPatch ? 1 : 0);
 }
 
 export function anyresFor(v: VisionSpec, width: number, height: number, o: VisionOverrides = {}): AnyResLayout {

@@ -88,4 +88,10 @@ export interface VisionSpec {
   padColor?: readonly [number, number, number];
   /** Token merge of the projector (VILA mlp_downsample: 2 → 2×2, odd grids zero-padded). */
   downsample?: number;
+  /**
+   * The first feature is dropped although the tower has no class token: TinyLLaVA_Factory
+   * `tinyllava/model/vision_tower/base.py` `VisionTower.forward` slices `[:, 1:]` under its default
+   * `vision_feature_select_strategy="patch"` for every tower, SigLIP included (27² − 1 = 728).
+   */
+  dropFirstPatch?: boolean;
 }
