@@ -2,12 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DatasetError } from '../../src/core/errors.ts';
-import { defineSuite, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
-import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
-import { vqaSoftAccuracy } from '../../src/scoring/vqa.ts';
-import { checkSampleImages, failedSample, imageQuestion, pathImage, regressionTag } from '../common/shared.ts';
+import type { LoadedSample, MetricSpec } from '../../src/core/suite.ts';
+import { checkSampleImages, failedSample, regressionTag } from '../common/shared.ts';
 import { isRecord, readJsonFile, resolveInside } from '../scienceqa/files.ts';
-import { aggregateVqa, describeVqa, vqaPairing } from '../vqav2/suite.ts';
+import { defineVqaSuite } from '../vqav2/suite.ts';
 import type { VqaDoc } from '../vqav2/load.ts';
 
 export const VizwizOptions = z.strictObject({
@@ -58,25 +56,13 @@ export async function loadVizwiz(dir: string, split: string, imageFolder?: strin
   return checkSampleImages(out, (d) => d.image);
 }
 
-export const vizwizSuite: QualitySuite<VqaDoc, VizwizOptions> = defineSuite<VqaDoc, VizwizOptions>({
-  kind: 'quality',
+// LLaVA's VizWiz question file: "When the provided information is insufficient, respond with 'Unanswerable'." + short answer.
+export const vizwizSuite = defineVqaSuite<VizwizOptions>({
   name: 'vizwiz',
   description: "VizWiz VQA (val: VQA soft accuracy; test: submission file for EvalAI), LLaVA prompt with the 'Unanswerable' instruction",
   optionsSchema: VizwizOptions as z.ZodType<VizwizOptions>,
-  async load(ctx) {
-    const all = await loadVizwiz(ctx.datasetDir, ctx.split ?? 'val', ctx.options.imageFolder);
-    return ctx.limit === undefined ? all : all.slice(0, ctx.limit);
-  },
-  // LLaVA's VizWiz question file: "When the provided information is insufficient, respond with 'Unanswerable'." + short answer.
-  toRequest: (doc, model, ctx) => imageQuestion(pathImage(doc.image), doc.question, 'shortUnanswerable', model, ctx),
-  score(doc, result) {
-    const { meta, reference } = describeVqa(doc);
-    const scores: Record<string, number> = doc.scored ? { vqa_accuracy: vqaSoftAccuracy(result.text, doc.answers) } : {};
-    return { scores, meta, reference };
-  },
-  describe: describeVqa,
-  aggregate: (records, ctx) => aggregateVqa(records, ctx.seed, 'vizwiz'),
+  defaultSplit: 'val',
+  load: loadVizwiz,
+  task: 'shortUnanswerable',
   metrics: VIZWIZ_METRICS,
-  pairing: vqaPairing(VIZWIZ_METRICS),
-  builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'vizwiz'),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MetricValue, SampleRecord, SuiteSummary } from '../../src/core/record.ts';
-import { defineSuite, type HeadlinePairing, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
+import { defineSuite, type HeadlinePairing, type LoadedSample, type MetricSpec, type QualitySuite } from '../../src/core/suite.ts';
 import { ensureRadarSample } from '../../src/fixtures/datasets/radar.ts';
 import { vqaSoftAccuracy } from '../../src/scoring/vqa.ts';
 import { answered, errorNote, imageQuestion, meanMetric, metaOf, pathImage } from '../common/shared.ts';
@@ -61,25 +61,50 @@ export function aggregateVqa(records: SampleRecord[], seed: number, bench: strin
   return { n: records.length, errors, ...(scored.length ? { headline: 'accuracy' } : {}), metrics, notes };
 }
 
-export const vqav2Suite: QualitySuite<VqaDoc, Vqav2Options> = defineSuite<VqaDoc, Vqav2Options>({
-  kind: 'quality',
+/** What differs between the VQA-soft-accuracy suites (VQAv2, VizWiz); everything else is shared. */
+export interface VqaSuiteSpec<Opts extends { imageFolder?: string }> {
+  name: 'vqav2' | 'vizwiz';
+  description: string;
+  optionsSchema: z.ZodType<Opts>;
+  defaultSplit: string;
+  load(dir: string, split: string, imageFolder?: string): Promise<LoadedSample<VqaDoc>[]>;
+  /** The family's task suffix the official question file appends. */
+  task: 'short' | 'shortUnanswerable';
+  metrics: Record<string, MetricSpec>;
+}
+
+/** A VQA soft-accuracy suite: the LLaVA prompt, per-question scoring, aggregation and pairing shared above. */
+export function defineVqaSuite<Opts extends { imageFolder?: string }>(spec: VqaSuiteSpec<Opts>): QualitySuite<VqaDoc, Opts> {
+  return defineSuite<VqaDoc, Opts>({
+    kind: 'quality',
+    name: spec.name,
+    description: spec.description,
+    optionsSchema: spec.optionsSchema,
+    async load(ctx) {
+      const all = await spec.load(ctx.datasetDir, ctx.split ?? spec.defaultSplit, ctx.options.imageFolder);
+      return ctx.limit === undefined ? all : all.slice(0, ctx.limit);
+    },
+    toRequest: (doc, model, ctx) => imageQuestion(pathImage(doc.image), doc.question, spec.task, model, ctx),
+    score(doc, result) {
+      const { meta, reference } = describeVqa(doc);
+      const scores: Record<string, number> = doc.scored ? { vqa_accuracy: vqaSoftAccuracy(result.text, doc.answers) } : {};
+      return { scores, meta, reference };
+    },
+    describe: describeVqa,
+    aggregate: (records, ctx) => aggregateVqa(records, ctx.seed, spec.name),
+    metrics: spec.metrics,
+    pairing: vqaPairing(spec.metrics),
+    builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, spec.name),
+  });
+}
+
+// LLaVA model_vqa_loader.py with the short-answer suffix (scripts/v1_5/eval/vqav2.sh).
+export const vqav2Suite = defineVqaSuite<Vqav2Options>({
   name: 'vqav2',
   description: 'VQAv2 (val2014 with answers: VQA soft accuracy; test-dev2015: submission file for EvalAI), LLaVA short-answer prompt',
   optionsSchema: Vqav2Options as z.ZodType<Vqav2Options>,
-  async load(ctx) {
-    const all = await loadVqav2(ctx.datasetDir, ctx.split ?? 'val2014', ctx.options.imageFolder);
-    return ctx.limit === undefined ? all : all.slice(0, ctx.limit);
-  },
-  // LLaVA model_vqa_loader.py with the short-answer suffix (scripts/v1_5/eval/vqav2.sh).
-  toRequest: (doc, model, ctx) => imageQuestion(pathImage(doc.image), doc.question, 'short', model, ctx),
-  score(doc, result) {
-    const { meta, reference } = describeVqa(doc);
-    const scores: Record<string, number> = doc.scored ? { vqa_accuracy: vqaSoftAccuracy(result.text, doc.answers) } : {};
-    return { scores, meta, reference };
-  },
-  describe: describeVqa,
-  aggregate: (records, ctx) => aggregateVqa(records, ctx.seed, 'vqav2'),
+  defaultSplit: 'val2014',
+  load: loadVqav2,
+  task: 'short',
   metrics: VQAV2_METRICS,
-  pairing: vqaPairing(VQAV2_METRICS),
-  builtinDataset: (fixturesDir) => ensureRadarSample(fixturesDir, 'vqav2'),
 });
