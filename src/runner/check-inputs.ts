@@ -1,14 +1,13 @@
 import { statSync } from 'node:fs';
 import type { ModelConfig } from '../config/schema.ts';
 import { DatasetError, ModelFileError, VlmbenchError } from '../core/errors.ts';
+import { isRemoteModelUri } from '../models/pull.ts';
 import type { PlannedSuite } from './plan.ts';
 
 /**
  * Files a run depends on, checked before a run folder or report exists: a wrong model path or a
  * folder that is not the suite's dataset is an input error (exit 2), not a failed run.
  */
-
-const isRemote = (p: string) => /^(hf:|https?:\/\/)/.test(p);
 
 function kindOf(p: string): 'file' | 'dir' | undefined {
   try {
@@ -20,7 +19,7 @@ function kindOf(p: string): 'file' | 'dir' | undefined {
 }
 
 function needPath(p: string | undefined, want: 'file' | 'dir', file: string, field: string, what: string): ModelFileError | undefined {
-  if (p === undefined || isRemote(p)) return undefined;
+  if (p === undefined || isRemoteModelUri(p)) return undefined;
   const kind = kindOf(p);
   if (kind === want) return undefined;
   const problem = kind === undefined ? 'does not exist' : `is a ${kind === 'dir' ? 'folder' : 'file'}, not a ${want === 'dir' ? 'folder' : 'file'}`;
