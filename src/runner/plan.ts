@@ -189,7 +189,7 @@ function relocate(p: PathKey[], config: Config, loaded: LoadedConfig, declared: 
 }
 
 /** Input errors: one stops the run with its own message; several are listed together, each with its field. */
-function throwFirst(errors: readonly VlmbenchError[]): void {
+function throwInputProblems(errors: readonly VlmbenchError[]): void {
   if (errors.length === 0) return;
   const [first, ...rest] = errors;
   if (rest.length === 0) throw first;
@@ -222,7 +222,7 @@ export async function planRun(configFile: string, overrides: RunOverrides, env: 
   for (const [i, s] of config.suites.entries()) suites.push(await planSuite(s, i, checked[i]!, loaded.file, fixturesDir, declared));
   // Model files (local and remote) and dataset folders: every problem in one message.
   const remote = checkInputs ? await remoteModelProblems(models, loaded.file, env) : { problems: [], toPull: [] };
-  if (checkInputs) throwFirst([...modelInputProblems(models, loaded.file), ...remote.problems, ...datasetProblems(suites, loaded.file)]);
+  if (checkInputs) throwInputProblems([...modelInputProblems(models, loaded.file), ...remote.problems, ...datasetProblems(suites, loaded.file)]);
   const judge = usedJudge && isFixtureRef(usedJudge.model)
     ? { ...usedJudge, model: await resolveFixtureRef(usedJudge.model, fixturesDir, 'judge.model') }
     : usedJudge;
