@@ -76,7 +76,7 @@ export async function throughputRoutes(s: ThroughputSetup): Promise<ThroughputRo
   return {
     serve: () => drive(s.requests, s.concurrency, async () => check((await client!.generate(req, { signal })).usage.completionTokens)),
     native: () => drive(s.requests, s.concurrency, async () => check((await runServerCompletion(native!.url, {
-      prompt, images: [image64], params: req.params, familyStop: stop, seed: 0,
+      prompt, images: [image64], params: req.params, familyStop: stop, seed: 0, stream: true,
     }, { signal })).output.usage.completionTokens)),
     async close() {
       await client?.close?.();

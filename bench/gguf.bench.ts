@@ -4,7 +4,9 @@
  * llama.cpp`):
  *   - the llama-cpp backend with runtime: auto (loaded as a run loads it, in its child process), against
  *     native llama-bench (decode, tg<tokens> at depth = prompt tokens, its per-repetition samples) and
- *     native llama-mtmd-cli (image prompt: CLIP encode + LM prompt eval from its own log);
+ *     native llama-mtmd-cli (image prompt: CLIP encode + LM prompt eval from its own log); decode both
+ *     as quality suites ask (a scored answer in one piece) and as perf suites ask (streamed per token),
+ *     the streamed one also against the same llama-server driven directly (streaming's own cost);
  *     routes interleaved repetition by repetition, medians;
  *   - `vlmbench serve` of the GGUF vs that llama-server driven directly, at one concurrency;
  *   - greedy image-prompt parity of runtime auto vs llama-mtmd-cli on N generated images.
@@ -17,6 +19,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { LLAMA_CPP_MEDIA_MARKER } from '../backends/llama-cpp/families.ts';
+import { runServerCompletion } from '../backends/llama-cpp/server-completion.ts';
+import { startLlamaServer } from '../backends/llama-cpp/server-process.ts';
 import { ModelConfig } from '../src/config/schema.ts';
 import type { Backend } from '../src/core/backend.ts';
 import { userMessage, type VlmRequest } from '../src/core/request.ts';
@@ -58,7 +62,10 @@ const image = path.join(dir, 'bench-image.png');
 await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toFile(image);
 const family = getFamily('llava-1.5');
 const signal = new AbortController().signal;
+/** Streamed: first token to last, client clock. */
 const decodeTps = (o: VlmOutput): number => (o.usage.completionTokens - 1) / ((o.timings.endMs - o.timings.firstTokenMs!) / 1000);
+/** One piece: the tokens after the first over everything after the prompt, client clock (HTTP included). */
+const oneShotDecodeTps = (o: VlmOutput): number => (o.usage.completionTokens - 1) / ((o.timings.endMs - o.timings.prefillMs!) / 1000);
 
 console.log(`runtime: ${describeRuntime(rt)} (${rt.dir})`);
 console.log(`model: ${files.textModel} (34.1M parameters F16, vocab 8192) + ${path.basename(files.mmproj)} (112 px, 64 image tokens)`);
@@ -72,6 +79,7 @@ async function backendFor(threads: number, runtime: 'auto' | 'in-process'): Prom
 }
 
 const text: VlmRequest = { sampleId: 'text', messages: [userMessage(TEXT_PROMPT)], params: { maxTokens: TOKENS, temperature: 0, ignoreEos: true, logitBias: BAN } };
+const textTiming: VlmRequest = { ...text, purpose: 'timing' };
 const vision: VlmRequest = { sampleId: 'image', messages: [userMessage({ kind: 'path', path: image }, IMAGE_PROMPT)], params: { maxTokens: 1, temperature: 0, logitBias: BAN } };
 const visionPrompt = family.renderPrompt(vision.messages, { imageMarker: LLAMA_CPP_MEDIA_MARKER }).prompt;
 const lines: string[] = [];
@@ -82,18 +90,25 @@ for (const threads of THREADS) {
   const inProc = args['in-process'] ? await backendFor(threads, 'in-process') : undefined;
   const noBan = (r: VlmRequest): VlmRequest => ({ ...r, params: { ...r.params, logitBias: undefined } });
   console.log(`threads ${threads}: runtime auto → ${auto.info.runtime}`);
-  const f = { autoDecode: [] as number[], autoDecodeServer: [] as number[], autoImage: [] as number[], nativeDecode: [] as number[], nativeImage: [] as number[], ipDecode: [] as number[], ipImage: [] as number[] };
+  const f = { autoDecode: [] as number[], autoDecodeServer: [] as number[], autoStreamed: [] as number[], directStreamed: [] as number[], autoImage: [] as number[], nativeDecode: [] as number[], nativeImage: [] as number[], ipDecode: [] as number[], ipImage: [] as number[] };
+  // The same build's llama-server driven directly, streamed: what streaming itself costs, without vlmbench.
+  const direct = await startLlamaServer({ binary: rt.binaries['llama-server'], model: files.textModel, threads, slots: 1, contextSize: 2048, batchSize: 512, gpuLayers: 0, seed: 0 });
+  const rendered = family.renderPrompt(text.messages, { imageMarker: LLAMA_CPP_MEDIA_MARKER });
+  const directStreamed = async (): Promise<number> => decodeTps((await runServerCompletion(direct.url, { prompt: rendered.prompt, images: [], params: text.params, familyStop: rendered.stop, seed: 0, stream: true }, { signal })).output);
   let promptTokens = 0;
   try {
     await auto.generate({ ...text, params: { ...text.params, maxTokens: 8 } }, { signal });
     await auto.generate(vision, { signal });
+    await directStreamed();
     if (inProc) { await inProc.generate(noBan({ ...text, params: { ...text.params, maxTokens: 8 } }), { signal }); await inProc.generate(noBan(vision), { signal }); }
     for (let r = 0; r < REPS; r++) {
       const t = await auto.generate(text, { signal });
       promptTokens = t.usage.promptTokens;
-      f.autoDecode.push(decodeTps(t));
+      f.autoDecode.push(oneShotDecodeTps(t));
       f.autoDecodeServer.push(t.serverMetrics?.predicted_per_second ?? Number.NaN);
       f.nativeDecode.push(...await llamaBenchDecode(rt, { model: files.textModel, threads, tokens: TOKENS, depth: promptTokens, reps: 1 }));
+      f.autoStreamed.push(decodeTps(await auto.generate(textTiming, { signal })));
+      f.directStreamed.push(await directStreamed());
       f.autoImage.push((await auto.generate(vision, { signal })).timings.prefillMs ?? Number.NaN);
       const n = await mtmdCli(rt, { model: files.textModel, mmproj: files.mmproj, image, prompt: visionPrompt, maxTokens: 1, threads });
       f.nativeImage.push(n.encodeMs + n.promptEvalMs);
@@ -105,11 +120,14 @@ for (const threads of THREADS) {
   } finally {
     await auto.close?.();
     await inProc?.close?.();
+    await direct.stop();
   }
   const m = Object.fromEntries(Object.entries(f).map(([k, v]) => [k, median(v)])) as Record<keyof typeof f, number>;
-  console.log(`  decode tok/s (client, median of ${REPS}): auto ${fmt(m.autoDecode)} (server figure ${fmt(m.autoDecodeServer)}), native llama-bench tg${TOKENS}@d${promptTokens} ${fmt(m.nativeDecode)}${inProc ? `, in-process ${fmt(m.ipDecode)}` : ''}`);
+  console.log(`  decode tok/s (client clock, median of ${REPS}): auto, scored (one piece) ${fmt(m.autoDecode)} (server figure ${fmt(m.autoDecodeServer)}), native llama-bench tg${TOKENS}@d${promptTokens} ${fmt(m.nativeDecode)}${inProc ? `, in-process ${fmt(m.ipDecode)}` : ''}`);
+  console.log(`  streamed decode tok/s (first to last token): auto, timing requests ${fmt(m.autoStreamed)}, llama-server driven directly ${fmt(m.directStreamed)}`);
   console.log(`  image prompt ms (median): auto ${fmt(m.autoImage, 1)} (server prompt_ms), native mtmd-cli ${fmt(m.nativeImage, 1)} (CLIP encode + prompt eval)${inProc ? `, in-process ${fmt(m.ipImage, 1)}` : ''}`);
-  lines.push(`threads ${threads} runtime auto: decode ratio to native: ${fmt(m.autoDecode / m.nativeDecode, 2)}`);
+  lines.push(`threads ${threads} runtime auto: decode ratio to native: ${fmt(m.autoDecode / m.nativeDecode, 2)} (scored requests, one piece)`);
+  lines.push(`threads ${threads} runtime auto: streamed decode ratio to native: ${fmt(m.autoStreamed / m.nativeDecode, 2)} (timing requests); to llama-server streamed directly: ${fmt(m.autoStreamed / m.directStreamed, 2)}`);
   lines.push(`threads ${threads} runtime auto: image prompt ratio to native: ${fmt(m.autoImage / m.nativeImage, 2)}`);
   if (inProc) {
     lines.push(`threads ${threads} in-process: decode ratio to native: ${fmt(m.ipDecode / m.nativeDecode, 2)}`);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import type { BackendContext } from '../../src/core/backend.ts';
 import { BackendError, ConfigError, ImageError } from '../../src/core/errors.ts';
@@ -12,8 +13,11 @@ import type { LlamaCppBackend } from './index.ts';
 import type { PreflightResult } from './preflight.ts';
 import { reportedThreads } from './runtime.ts';
 import { runServerCompletion } from './server-completion.ts';
-import { startLlamaServer } from './server-process.ts';
+import { startLlamaServer, type LlamaServer } from './server-process.ts';
 import type { RuntimeChoice } from './select.ts';
+
+/** Fresh servers after crashes before every later request fails fast (as src/runner/isolation). */
+const MAX_RESTARTS = 3;
 
 export interface ServerBackendInput {
   model: ModelConfig;
@@ -52,10 +56,31 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
   const { model, opts, family, modelPath, mmprojPath, pre, choice, ctx } = input;
   const slots = opts.slots ?? model.concurrency ?? 1;
   for (const w of choice.warnings) ctx.log(w);
-  const server = await startLlamaServer({
+  const start = (): Promise<LlamaServer> => startLlamaServer({
     binary: choice.binary, model: modelPath, mmproj: mmprojPath, threads: opts.threads, slots,
     contextSize: opts.contextSize, batchSize: opts.batchSize, gpuLayers: opts.gpuLayers, seed: opts.seed,
   });
+  let server = await start();
+  let restarting: Promise<LlamaServer> | undefined;
+  let restarts = 0;
+
+  /**
+   * The running server, or a fresh one when it died: the samples in flight when it crashed fail, later
+   * ones go on (bounded, as the isolated child process of src/runner/isolation is restarted).
+   */
+  async function liveServer(): Promise<LlamaServer> {
+    if (server.alive()) return server;
+    if (!restarting) {
+      if (restarts >= MAX_RESTARTS) {
+        throw new BackendError(`llama-server for ${model.id} died ${restarts + 1} times; giving up. Its last log:\n${server.logTail()}`, { code: 'E_CRASH', retryable: false, file: modelPath });
+      }
+      restarts++;
+      ctx.log(`llama-server for ${model.id} exited; starting a fresh one (restart ${restarts} of ${MAX_RESTARTS})`);
+      restarting = start().then((s) => (server = s)).finally(() => { restarting = undefined; });
+    }
+    return restarting;
+  }
+
   const threads = reportedThreads(server.systemInfo);
   const warnings = [...pre.warnings, ...choice.warnings];
   if (threads !== undefined && threads !== opts.threads) warnings.push(`llama-server reports n_threads = ${threads}, config asks for ${opts.threads}`);
@@ -119,14 +144,23 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
       // Counted while the server generates, so the check adds no time after the last token.
       const counts = images.length > 0 ? expectedCounts(bytes, prompt) : undefined;
       counts?.catch(() => {});
+      const live = await liveServer();
       let output;
       try {
-        ({ output } = await runServerCompletion(server.url, {
+        ({ output } = await runServerCompletion(live.url, {
           prompt, images: bytes.map((b) => b.toString('base64')), params: req.params, familyStop: stop, seed: opts.seed, grammar: opts.grammar,
+          // Streamed for per-token timings (perf suites) or a token listener (serve); scored answers in one piece.
+          stream: req.purpose === 'timing' || gen.onToken !== undefined,
         }, gen));
       } catch (err) {
-        // A dead server fails every later request the same way: say so once, with its log, and do not retry.
-        if (!server.alive()) throw new BackendError(`llama-server for ${model.id} exited:\n${server.logTail()}`, { code: 'E_CRASH', retryable: false, file: modelPath });
+        // A refused connection can arrive before the exit event: give the exit a moment to land.
+        if (err instanceof BackendError && err.code === 'E_HTTP' && err.retryable) await Promise.race([live.exited, sleep(500)]);
+        // The crash is this sample's (the input may be what crashed it): not retried; the next request restarts the server.
+        if (!live.alive()) {
+          throw new BackendError(`llama-server for ${model.id} exited during this request:\n${live.logTail()}`, {
+            code: 'E_CRASH', retryable: false, file: modelPath, hint: 'the runtime crashed on this input; other samples continue on a fresh llama-server',
+          });
+        }
         throw err;
       }
       // The count is a check, not the answer: a /tokenize call that failed (the server's HTTP threads busy
@@ -138,6 +172,7 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
     async close() {
       if (closed) return;
       closed = true;
+      await restarting?.catch(() => undefined);
       await server.stop();
     },
   };

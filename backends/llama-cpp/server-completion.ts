@@ -6,7 +6,12 @@ import type { Timings, VlmOutput } from '../../src/core/response.ts';
 /**
  * One raw `/completion` request to llama-server: the harness-rendered prompt (never the server's chat
  * template) with images as `multimodal_data` in marker order (tools/server/README.md "POST /completion"),
- * streamed, from an empty cache (`cache_prompt: false`, as the in-process route clears its cache).
+ * from an empty cache (`cache_prompt: false`, as the in-process route clears its cache).
+ *
+ * Streamed only when per-token timings or tokens are wanted: each streamed token wakes the server's HTTP
+ * thread and this process, and when the compute threads fill every core (2 threads on 2 cores) those
+ * wake-ups stall the compute threads' barrier; `bench/gguf.bench.ts` measured decode at 0.86× llama-bench
+ * streamed vs 0.96× in one piece. A scored answer needs only the text, so it comes in one piece.
  */
 
 export interface ServerCompletionInput {
@@ -18,6 +23,8 @@ export interface ServerCompletionInput {
   seed: number;
   /** backend.grammar, used when the request sets none. */
   grammar?: string;
+  /** Server-sent events, one per token (timings per token), or one JSON answer. */
+  stream: boolean;
 }
 
 /** llama-server's final stream event (the fields this backend reads). */
@@ -47,7 +54,7 @@ export function completionBody(input: ServerCompletionInput): Record<string, unk
   const stop = [...new Set([...input.familyStop, ...(input.params.stop ?? [])])];
   return {
     prompt: input.images.length > 0 ? { prompt_string: input.prompt, multimodal_data: input.images } : input.prompt,
-    n_predict: input.params.maxTokens, stream: true, cache_prompt: false,
+    n_predict: input.params.maxTokens, stream: input.stream, cache_prompt: false,
     ...serverSampling(input.params, input.seed),
     stop, ignore_eos: input.params.ignoreEos ?? false,
     ...((input.params.grammar ?? input.grammar) ? { grammar: input.params.grammar ?? input.grammar } : {}),
@@ -95,8 +102,44 @@ async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<stri
 export interface ServerCompletion { output: VlmOutput; final: ServerFinal }
 
 export async function runServerCompletion(url: string, input: ServerCompletionInput, opts: GenerateOptions): Promise<ServerCompletion> {
+  if (opts.signal.aborted) throw new BackendError('generation aborted before it started', { code: 'E_ABORTED', retryable: false });
+  return input.stream ? streamedCompletion(url, input, opts) : oneShotCompletion(url, input, opts);
+}
+
+async function post(url: string, input: ServerCompletionInput, signal: AbortSignal): Promise<Response> {
+  const res = await fetch(`${url}/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(completionBody(input)), signal });
+  if (!res.ok || !res.body) throw serverError(res.status, await res.text());
+  return res;
+}
+
+function requestFailed(err: unknown, signal: AbortSignal, done: string): BackendError {
+  if (signal.aborted) return new BackendError(`generation aborted after ${done}`, { code: 'E_ABORTED', retryable: false });
+  if (err instanceof BackendError) return err;
+  return new BackendError(`llama-server request failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'E_HTTP', cause: err, retryable: true });
+}
+
+/** The answer in one JSON body: no per-token timings, like a non-streamed OpenAI response. */
+async function oneShotCompletion(url: string, input: ServerCompletionInput, opts: GenerateOptions): Promise<ServerCompletion> {
+  const startedAt = Date.now();
+  const t0 = now();
+  let final: ServerFinal;
+  try {
+    const res = await post(url, input, opts.signal);
+    const text = await res.text();
+    final = JSON.parse(text) as ServerFinal;
+    if ((final as { error?: unknown }).error) throw serverError(500, text);
+  } catch (err) {
+    throw requestFailed(err, opts.signal, 'the request was sent');
+  }
+  const endMs = now() - t0;
+  const tokens = final.timings?.predicted_n ?? final.tokens_predicted ?? 0;
+  const timings: Timings = { startedAt, chunkMs: final.content ? [endMs] : [], chunkTokens: final.content ? [tokens] : [], endMs };
+  if (final.content) opts.onToken?.({ text: final.content, tokens, atMs: endMs });
+  return { output: outputOf(final, final.content, timings, input.prompt), final };
+}
+
+async function streamedCompletion(url: string, input: ServerCompletionInput, opts: GenerateOptions): Promise<ServerCompletion> {
   const { signal, onToken } = opts;
-  if (signal.aborted) throw new BackendError('generation aborted before it started', { code: 'E_ABORTED', retryable: false });
   const startedAt = Date.now();
   const t0 = now();
   const chunkMs: number[] = [];
@@ -106,11 +149,8 @@ export async function runServerCompletion(url: string, input: ServerCompletionIn
   let pendingTokens = 0;
   let final: ServerFinal | undefined;
   try {
-    const res = await fetch(`${url}/completion`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(completionBody(input)), signal,
-    });
-    if (!res.ok || !res.body) throw serverError(res.status, await res.text());
-    for await (const data of sseEvents(res.body)) {
+    const res = await post(url, input, signal);
+    for await (const data of sseEvents(res.body!)) {
       const atMs = now() - t0;
       firstByteMs ??= atMs;
       const ev = JSON.parse(data) as ServerFinal & { tokens?: number[]; error?: unknown };
@@ -128,31 +168,32 @@ export async function runServerCompletion(url: string, input: ServerCompletionIn
       if (ev.stop) { final = ev; break; }
     }
   } catch (err) {
-    if (signal.aborted) throw new BackendError(`generation aborted after ${chunkMs.length} pieces`, { code: 'E_ABORTED', retryable: false });
-    if (err instanceof BackendError) throw err;
-    throw new BackendError(`llama-server request failed: ${err instanceof Error ? err.message : String(err)}`, { code: 'E_HTTP', cause: err, retryable: true });
+    throw requestFailed(err, signal, `${chunkMs.length} pieces`);
   }
   if (!final) throw new BackendError('llama-server closed the stream before the final event', { code: 'E_HTTP', retryable: true });
-  const endMs = now() - t0;
-  const t = final.timings;
-  const timings: Timings = { startedAt, chunkMs, chunkTokens, endMs };
+  const timings: Timings = { startedAt, chunkMs, chunkTokens, endMs: now() - t0 };
   if (chunkMs[0] !== undefined) timings.firstTokenMs = chunkMs[0];
   if (firstByteMs !== undefined) timings.firstByteMs = firstByteMs;
+  // Remaining held-back tokens (an incomplete UTF-8 tail the server dropped) still count as generated.
+  if (pendingTokens > 0 && chunkTokens.length > 0) chunkTokens[chunkTokens.length - 1]! += pendingTokens;
+  return { output: outputOf(final, text, timings, input.prompt), final };
+}
+
+/** The record's output from the server's final event (streamed or not). */
+function outputOf(final: ServerFinal, text: string, timings: Timings, prompt: string): VlmOutput {
+  const t = final.timings;
   // prompt_ms spans the whole prompt: image decode, preprocessing, CLIP encode and LM prefill.
   if (t) timings.prefillMs = t.prompt_ms;
-  const completionTokens = t?.predicted_n ?? final.tokens_predicted ?? chunkTokens.reduce((a, b) => a + b, 0);
-  const output: VlmOutput = {
+  const completionTokens = t?.predicted_n ?? final.tokens_predicted ?? timings.chunkTokens.reduce((a, b) => a + b, 0);
+  return {
     text,
     finishReason: final.stop_type === 'eos' || final.stop_type === 'word' ? 'stop' : 'length',
     usage: { promptTokens: final.tokens_evaluated ?? t?.prompt_n ?? 0, completionTokens, source: 'backend' },
     timings,
-    prompt: input.prompt,
+    prompt,
     serverMetrics: t ? {
       prompt_n: t.prompt_n, prompt_ms: t.prompt_ms, prompt_per_second: t.prompt_per_second,
       predicted_n: t.predicted_n, predicted_ms: t.predicted_ms, predicted_per_second: t.predicted_per_second,
     } : undefined,
   };
-  // Remaining held-back tokens (an incomplete UTF-8 tail the server dropped) still count as generated.
-  if (pendingTokens > 0 && chunkTokens.length > 0) chunkTokens[chunkTokens.length - 1]! += pendingTokens;
-  return { output, final };
 }

@@ -29,6 +29,8 @@ export interface LlamaServer {
   /** Last part of the server log, for error messages. */
   logTail(): string;
   alive(): boolean;
+  /** Settles when the process has exited (a crash, or stop()). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,5 +118,5 @@ export async function startLlamaServer(spec: ServerSpec, opts: { timeoutMs?: num
   }
   // system_info is not printed at the default verbosity; the threadpool line carries n_threads.
   const systemInfo = (/system_info:\s*(.*)/.exec(log)?.[1] ?? /threadpool init,\s*(n_threads\s*=\s*\d+.*)/.exec(log)?.[1] ?? '').trim();
-  return { url, systemInfo, logTail: tail, alive: () => exit === undefined, stop };
+  return { url, systemInfo, logTail: tail, alive: () => exit === undefined, exited: closed, stop };
 }

@@ -9,7 +9,7 @@ import { BackendError } from '../../src/core/errors.ts';
 import { now, type Backend, type GenerateOptions } from '../../src/core/backend.ts';
 import type { VlmRequest } from '../../src/core/request.ts';
 
-interface Options { delayMs?: number; failWhileFile?: string; loadDelayMs?: number; loadingFile?: string; hangOnReload?: boolean; crashOn?: string; crashStderrChars?: number; hangOn?: string; flakyOn?: string; flakyTimes?: number; token?: string }
+interface Options { delayMs?: number; failWhileFile?: string; loadDelayMs?: number; loadingFile?: string; hangOnReload?: boolean; crashOn?: string; crashStderrChars?: number; hangOn?: string; flakyOn?: string; flakyTimes?: number; token?: string; reportListener?: boolean }
 
 const flakyCounts = new Map<string, number>();
 
@@ -44,7 +44,8 @@ export async function createBackend(model: ModelConfig): Promise<Backend> {
         const t = setTimeout(resolve, o.delayMs ?? 0);
         opts.signal.addEventListener('abort', () => { clearTimeout(t); reject(new BackendError('aborted', { code: 'E_ABORTED' })); }, { once: true });
       });
-      const text = `echo:${req.sampleId}`;
+      // `reportListener`: the answer says whether generate got a token listener (isolation passes one only when asked).
+      const text = `echo:${req.sampleId}${o.reportListener ? `:listener=${opts.onToken ? 'yes' : 'no'}` : ''}`;
       const atMs = now() - start;
       opts.onToken?.({ text, tokens: 1, atMs });
       return {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Backend } from '../../core/backend.ts';
 import type { BackendModule } from '../../core/backend-module.ts';
 import { toErrorRecord } from '../../core/errors.ts';
+import type { TokenEvent } from '../../core/response.ts';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 
 const send = (msg: ChildMessage) => process.send?.(msg);
@@ -22,11 +23,14 @@ async function init(modulePath: string, model: Extract<ParentMessage, { type: 'i
   }
 }
 
-async function generate(id: number, req: Extract<ParentMessage, { type: 'generate' }>['req']) {
+async function generate(id: number, req: Extract<ParentMessage, { type: 'generate' }>['req'], wantsTokens: boolean) {
   const ctrl = new AbortController();
   inFlight.set(id, ctrl);
   try {
-    const output = await backend!.generate(req, { signal: ctrl.signal, onToken: (event) => send({ type: 'token', id, event }) });
+    // Backends may choose how to generate by whether tokens are wanted (llama-server answers a score
+    // request in one piece); without a listener, per-token IPC would only cost CPU.
+    const onToken = wantsTokens ? (event: TokenEvent) => send({ type: 'token', id, event }) : undefined;
+    const output = await backend!.generate(req, { signal: ctrl.signal, onToken });
     send({ type: 'result', id, output });
   } catch (err) {
     send({ type: 'error', id, error: toErrorRecord(err) });
@@ -38,7 +42,7 @@ async function generate(id: number, req: Extract<ParentMessage, { type: 'generat
 process.on('message', (msg: ParentMessage) => {
   switch (msg.type) {
     case 'init': void init(msg.modulePath, msg.model); break;
-    case 'generate': void generate(msg.id, msg.req); break;
+    case 'generate': void generate(msg.id, msg.req, msg.wantsTokens); break;
     case 'abort': inFlight.get(msg.id)?.abort(); break;
     case 'close':
       void (async () => {

@@ -167,7 +167,7 @@ export async function createIsolatedBackend(modulePath: string, model: ModelConf
         const p = pending.get(id)!;
         p.resolve = (o) => { cleanup(); resolve(o); };
         p.reject = (e) => { cleanup(); reject(e); };
-        c.proc.send({ type: 'generate', id, req } satisfies ParentMessage);
+        c.proc.send({ type: 'generate', id, req, wantsTokens: gopts.onToken !== undefined } satisfies ParentMessage);
         if (gopts.signal.aborted) onAbort();
       });
     },

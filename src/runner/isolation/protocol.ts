@@ -7,7 +7,8 @@ import type { TokenEvent, VlmOutput } from '../../core/response.ts';
 /** Messages between the runner and a backend child process (structured-clone IPC). */
 export type ParentMessage =
   | { type: 'init'; modulePath: string; model: ModelConfig }
-  | { type: 'generate'; id: number; req: VlmRequest }
+  /** `wantsTokens`: the caller passed onToken; without it the child sends no per-token messages. */
+  | { type: 'generate'; id: number; req: VlmRequest; wantsTokens: boolean }
   | { type: 'abort'; id: number }
   | { type: 'close' };
 

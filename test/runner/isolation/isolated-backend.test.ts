@@ -33,6 +33,21 @@ describe('isolated backend: a child that hangs', () => {
   }, 30_000);
 });
 
+describe('isolated backend: token listeners', () => {
+  it('the child backend gets a token listener only when the caller passed one (no per-token IPC otherwise)', async () => {
+    const backend = await createIsolatedBackend(SLOW, slowModel({ reportListener: true }));
+    try {
+      const signal = new AbortController().signal;
+      await expect(backend.generate(request('quiet'), { signal })).resolves.toMatchObject({ text: 'echo:quiet:listener=no' });
+      const events: string[] = [];
+      await expect(backend.generate(request('loud'), { signal, onToken: (e) => events.push(e.text) })).resolves.toMatchObject({ text: 'echo:loud:listener=yes' });
+      expect(events).toEqual(['echo:loud:listener=yes']);
+    } finally {
+      await backend.close?.();
+    }
+  }, 30_000);
+});
+
 describe('isolated backend: a restarted child that never finishes loading', () => {
   it('requests waiting for it still honour their abort (the scheduler timeout) instead of hanging', async () => {
     const dir = tempDir();
