@@ -77,7 +77,9 @@ export async function throughputRoutes(s: ThroughputSetup): Promise<ThroughputRo
     serve: () => drive(s.requests, s.concurrency, async () => check((await client!.generate(req, { signal })).usage.completionTokens)),
     native: () => drive(s.requests, s.concurrency, async () => check((await runServerCompletion(native!.url, {
       prompt, images: [image64], params: req.params, familyStop: stop, seed: 0, stream: true,
-    }, { signal })).output.usage.completionTokens)),
+    }, { signal }).catch((err: unknown) => {
+      throw new Error(`llama-server driven directly failed (${native!.alive() ? 'still running' : 'exited'}): ${String(err)}\n${native!.logTail()}`, { cause: err });
+    })).output.usage.completionTokens)),
     async close() {
       await client?.close?.();
       await serve?.close();

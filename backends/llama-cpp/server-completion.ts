@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { BackendError } from '../../src/core/errors.ts';
 import { now, type GenerateOptions } from '../../src/core/backend.ts';
 import type { GenParams } from '../../src/core/request.ts';
@@ -84,10 +85,10 @@ export function serverError(status: number, text: string): BackendError {
 }
 
 /** Reads SSE `data:` events from a fetch body. */
-async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+async function* sseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buf = '';
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     buf += decoder.decode(chunk, { stream: true });
     let cut: number;
     while ((cut = buf.indexOf('\n\n')) >= 0) {
@@ -106,10 +107,34 @@ export async function runServerCompletion(url: string, input: ServerCompletionIn
   return input.stream ? streamedCompletion(url, input, opts) : oneShotCompletion(url, input, opts);
 }
 
-async function post(url: string, input: ServerCompletionInput, signal: AbortSignal): Promise<Response> {
-  const res = await fetch(`${url}/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(completionBody(input)), signal });
-  if (!res.ok || !res.body) throw serverError(res.status, await res.text());
-  return res;
+/** The socket closed under a request before any answer: a pooled connection the server had just closed. */
+function closedBeforeAnswer(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+}
+
+type Answer = Awaited<ReturnType<typeof request>>;
+
+async function post(url: string, input: ServerCompletionInput, signal: AbortSignal): Promise<Answer> {
+  const body = JSON.stringify(completionBody(input));
+  for (let attempt = 1; ; attempt++) {
+    let res: Answer;
+    try {
+      // llama-server (cpp-httplib) closes the connection after every streamed answer without a
+      // `Connection: close` header (`curl -v` shows "Connection 0 seems to be dead" on reuse), so a pooled
+      // socket could carry the next request into a closed connection: a streamed request takes a fresh
+      // connection of its own (`reset`); one-piece answers keep theirs alive.
+      res = await request(`${url}/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal, reset: input.stream });
+    } catch (err) {
+      // Nothing was answered on a socket that closed under the request, so one more try is safe (as
+      // Go's net/http Transport retries a request on a reused connection).
+      if (attempt === 1 && !signal.aborted && closedBeforeAnswer(err)) continue;
+      throw err;
+    }
+    if (res.statusCode >= 400) throw serverError(res.statusCode, await res.body.text());
+    return res;
+  }
 }
 
 function requestFailed(err: unknown, signal: AbortSignal, done: string): BackendError {
@@ -125,7 +150,7 @@ async function oneShotCompletion(url: string, input: ServerCompletionInput, opts
   let final: ServerFinal;
   try {
     const res = await post(url, input, opts.signal);
-    const text = await res.text();
+    const text = await res.body.text();
     final = JSON.parse(text) as ServerFinal;
     if ((final as { error?: unknown }).error) throw serverError(500, text);
   } catch (err) {
@@ -150,7 +175,7 @@ async function streamedCompletion(url: string, input: ServerCompletionInput, opt
   let final: ServerFinal | undefined;
   try {
     const res = await post(url, input, signal);
-    for await (const data of sseEvents(res.body!)) {
+    for await (const data of sseEvents(res.body)) {
       const atMs = now() - t0;
       firstByteMs ??= atMs;
       const ev = JSON.parse(data) as ServerFinal & { tokens?: number[]; error?: unknown };
@@ -165,7 +190,9 @@ async function streamedCompletion(url: string, input: ServerCompletionInput, opt
         chunkTokens.push(tokens);
         onToken?.({ text: ev.content, tokens, atMs });
       }
-      if (ev.stop) { final = ev; break; }
+      // Read on to the end of the body (the server ends it after this event): a body cancelled early
+      // can leave its keep-alive connection half-read for the next request.
+      if (ev.stop) final = ev;
     }
   } catch (err) {
     throw requestFailed(err, signal, `${chunkMs.length} pieces`);
