@@ -8,7 +8,7 @@ import type { LlamaCppOptions } from '../../src/config/backends.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
 import type { Family, VisionOverrides } from '../../src/families/types.ts';
 import { kvArray, kvNumber } from './gguf-reader.ts';
-import { LLAMA_CPP_MEDIA_MARKER, renderLlamaCppPrompt } from './families.ts';
+import { LLAMA_CPP_MEDIA_MARKER, llamaCppImageTokens, renderLlamaCppPrompt } from './families.ts';
 import type { LlamaCppBackend } from './index.ts';
 import type { PreflightResult } from './preflight.ts';
 import { reportedThreads } from './runtime.ts';
@@ -99,25 +99,23 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
     return counts.reduce((a, b) => a + b, 0);
   }
 
-  /** What the family says the images cost (used when the server's own count could not be checked). */
+  /** What the images cost on llama.cpp for this family (used when the server's own count could not be checked). */
   async function imageCount(bytes: Buffer[]): Promise<number> {
     const sizes = await Promise.all(bytes.map((b) => sharp(b).metadata()));
-    return sizes.reduce((sum, m) => sum + family.imageTokens(m.width ?? 0, m.height ?? 0, overrides), 0);
+    return sizes.reduce((sum, m) => sum + llamaCppImageTokens(family, m.width ?? 0, m.height ?? 0, overrides), 0);
   }
 
-  /** The image tokens llama-server evaluated must be what the family says the images cost; warn once if not. */
+  /** The image tokens llama-server evaluated must be what the family costs on llama.cpp; warn once if not. */
   async function expectedCounts(bytes: Buffer[], prompt: string): Promise<{ text: number; image: number }> {
-    const sizes = await Promise.all(bytes.map((b) => sharp(b).metadata()));
-    return { text: await textTokens(prompt), image: sizes.reduce((sum, m) => sum + family.imageTokens(m.width ?? 0, m.height ?? 0, overrides), 0) };
+    return { text: await textTokens(prompt), image: await imageCount(bytes) };
   }
 
   function checkImageTokens(req: VlmRequest, counts: { text: number; image: number }, promptTokens: number): number {
     const reported = promptTokens - counts.text;
     const expected = counts.image;
-    // Tolerance: llama.cpp's LLaVA-1.6 count differs from the HF formula by a few newline/unpad tokens.
-    if (Math.abs(reported - expected) > 4 + Math.ceil(0.05 * expected) && !warnedTokens) {
+    if (reported !== expected && !warnedTokens) {
       warnedTokens = true;
-      ctx.log(`model ${model.id}: llama-server evaluated ${reported} image tokens for ${req.sampleId}, family ${family.key} expects ${expected}: the mmproj and the family disagree (wrong family or projector?)`);
+      ctx.log(`model ${model.id}: llama-server evaluated ${reported} image tokens for ${req.sampleId}, family ${family.key} costs ${expected} on llama.cpp: the mmproj and the family disagree (wrong family or projector?)`);
     }
     return reported;
   }

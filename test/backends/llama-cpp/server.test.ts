@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type LlamaCppBackend } from '../../../backends/llama-cpp/index.ts';
-import { LLAMA_CPP_MEDIA_MARKER } from '../../../backends/llama-cpp/families.ts';
+import sharp from 'sharp';
+import { LLAMA_CPP_MEDIA_MARKER, llamaCppImageTokens } from '../../../backends/llama-cpp/families.ts';
 import { userMessage, type VlmRequest } from '../../../src/core/request.ts';
 import { getFamily } from '../../../src/families/index.ts';
 import { ensureGgufFixtures, type GgufFixtures } from '../../../src/fixtures/gguf/index.ts';
@@ -108,7 +109,7 @@ describe.skipIf(!runtime)('llama-cpp backend: server route vs in process on text
 });
 
 describe.skipIf(!runtime)('llama-cpp backend, runtime: server, LLaVA-1.6 (AnyRes)', () => {
-  it('counts the image tokens libmtmd counts in process, and the family agrees (no warning)', async () => {
+  it('counts the image tokens libmtmd counts in process (no warning)', async () => {
     const logs: string[] = [];
     const config = (rt: 'server' | 'in-process') => tinyModelConfig({ family: 'llava-1.6', model: fx.textModel, mmproj: fx.mmproj16, runtime: rt, contextSize: 1024 });
     const server = await createBackend(config('server'), { log: (m) => logs.push(m) });
@@ -124,6 +125,28 @@ describe.skipIf(!runtime)('llama-cpp backend, runtime: server, LLaVA-1.6 (AnyRes
     } finally {
       await server.close();
       await inProcess.close();
+    }
+  }, 120_000);
+
+  it('evaluates exactly the tokens llamaCppImageTokens predicts: one tile up to the tile size, overview + whole tiles above', async () => {
+    const logs: string[] = [];
+    const server = await createBackend(tinyModelConfig({ family: 'llava-1.6', model: fx.textModel, mmproj: fx.mmproj16, runtime: 'server', contextSize: 1024 }), { log: (m) => logs.push(m) });
+    // The fixture mmproj: 32 px tiles, patch 8, pinpoints 32×64, 64×32, 64×64 (stored as width, height).
+    const overrides = { imageSize: 32, patchSize: 8, pinpoints: [[32, 64], [64, 32], [64, 64]] as Array<[number, number]> };
+    try {
+      const seen: Record<string, number> = {};
+      for (const [w, h] of [[30, 20], [32, 32], [33, 32], [96, 40], [40, 96], [64, 64], [200, 50], [45, 70]] as const) {
+        const png = await sharp({ create: { width: w, height: h, channels: 3, background: { r: w, g: h, b: 90 } } }).png().toBuffer();
+        const out = await server.generate(imageRequest({ kind: 'buffer', data: png, name: `${w}x${h}.png` }, 2, { logitBias: BAN_HIGH_BYTES }), noSignal());
+        seen[`${w}x${h}`] = out.usage.imageTokens!;
+        expect(out.usage.imageTokens, `${w}x${h}`).toBe(llamaCppImageTokens(getFamily('llava-1.6'), w, h, overrides));
+      }
+      // Not the HF count (unpadded grid + newlines): a 96×40 image is 52 tokens in transformers, 48 here.
+      expect(seen).toMatchObject({ '30x20': 16, '32x32': 16, '96x40': 48, '64x64': 80 });
+      expect(getFamily('llava-1.6').imageTokens(96, 40, overrides)).toBe(52);
+      expect(logs.filter((l) => /image tokens/.test(l))).toEqual([]);
+    } finally {
+      await server.close();
     }
   }, 120_000);
 });
