@@ -72,7 +72,7 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
     if (server.alive()) return server;
     if (!restarting) {
       if (restarts >= MAX_RESTARTS) {
-        throw new BackendError(`llama-server for ${model.id} died ${restarts + 1} times; giving up. Its last log:\n${server.logTail()}`, { code: 'E_CRASH', retryable: false, file: modelPath });
+        throw new BackendError(`llama-server for ${model.id} died ${restarts + 1} times; giving up (last: ${server.crashReport()})`, { code: 'E_CRASH', retryable: false, file: modelPath });
       }
       restarts++;
       ctx.log(`llama-server for ${model.id} exited; starting a fresh one (restart ${restarts} of ${MAX_RESTARTS})`);
@@ -155,7 +155,7 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
         if (err instanceof BackendError && err.code === 'E_HTTP' && err.retryable) await Promise.race([live.exited, sleep(500)]);
         // The crash is this sample's (the input may be what crashed it): not retried; the next request restarts the server.
         if (!live.alive()) {
-          throw new BackendError(`llama-server for ${model.id} exited during this request:\n${live.logTail()}`, {
+          throw new BackendError(`llama-server for ${model.id} exited during this request (${live.crashReport()})`, {
             code: 'E_CRASH', retryable: false, file: modelPath, hint: 'the runtime crashed on this input; other samples continue on a fresh llama-server',
           });
         }

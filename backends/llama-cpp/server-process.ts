@@ -28,6 +28,8 @@ export interface LlamaServer {
   systemInfo: string;
   /** Last part of the server log, for error messages. */
   logTail(): string;
+  /** How the process ended ("signal SIGKILL", "exit code 134") and the last log lines that say why. */
+  crashReport(): string;
   alive(): boolean;
   /** Settles when the process has exited (a crash, or stop()). */
   exited: Promise<void>;
@@ -118,5 +120,10 @@ export async function startLlamaServer(spec: ServerSpec, opts: { timeoutMs?: num
   }
   // system_info is not printed at the default verbosity; the threadpool line carries n_threads.
   const systemInfo = (/system_info:\s*(.*)/.exec(log)?.[1] ?? /threadpool init,\s*(n_threads\s*=\s*\d+.*)/.exec(log)?.[1] ?? '').trim();
-  return { url, systemInfo, logTail: tail, alive: () => exit === undefined, exited: closed, stop };
+  const crashReport = (): string => {
+    const how = exit === undefined ? 'still running' : /^-?\d+$/.test(exit) ? `exit code ${exit}` : exit.startsWith('SIG') ? `signal ${exit}` : exit;
+    const why = log.split('\n').slice(-40).filter((l) => /error|assert|abort|fault|fail|terminat|exception|out of memory/i.test(l)).slice(-5);
+    return why.length > 0 ? `${how}; its log ends with:\n${why.join('\n')}` : `${how}; its log names no reason (killed from outside, or out of memory?)`;
+  };
+  return { url, systemInfo, logTail: tail, crashReport, alive: () => exit === undefined, exited: closed, stop };
 }
