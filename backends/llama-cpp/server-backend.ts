@@ -139,10 +139,10 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
       const images = imagesOf(req);
       const { prompt, stop } = renderLlamaCppPrompt(req, { family, template: model.template, modelId: model.id, hasMmproj: mmprojPath !== undefined });
       const bytes = await Promise.all(images.map(imageBytes));
+      const live = await liveServer();
       // Counted while the server generates, so the check adds no time after the last token.
       const counts = images.length > 0 ? expectedCounts(bytes, prompt) : undefined;
       counts?.catch(() => {});
-      const live = await liveServer();
       let output;
       try {
         ({ output } = await runServerCompletion(live.url, {
