@@ -190,8 +190,7 @@ async function streamedCompletion(url: string, input: ServerCompletionInput, opt
         chunkTokens.push(tokens);
         onToken?.({ text: ev.content, tokens, atMs });
       }
-      // Read on to the end of the body (the server ends it after this event): a body cancelled early
-      // can leave its keep-alive connection half-read for the next request.
+      // The server ends the body right after this event; reading on to the end releases the connection cleanly.
       if (ev.stop) final = ev;
     }
   } catch (err) {
