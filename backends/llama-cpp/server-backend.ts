@@ -83,6 +83,14 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
 
   const threads = reportedThreads(server.systemInfo);
   const warnings = [...pre.warnings, ...choice.warnings];
+  // llama-server caps each slot at the training context (tools/server/server-context.cpp `n_ctx_slot`);
+  // in process the context is what was asked. Say so rather than cut long answers silently on one route.
+  const trainContext = kvNumber(pre.model, `${pre.architecture}.context_length`);
+  if (trainContext !== undefined && opts.contextSize > trainContext) {
+    const w = `backend.contextSize ${opts.contextSize} is more than the model's training context ${trainContext}: llama-server caps each slot at ${trainContext} tokens (prompt + answer), where the in-process route would use ${opts.contextSize}`;
+    warnings.push(w);
+    ctx.log(`model ${model.id}: ${w}`);
+  }
   if (threads !== undefined && threads !== opts.threads) warnings.push(`llama-server reports n_threads = ${threads}, config asks for ${opts.threads}`);
   const overrides = visionOverrides(pre);
   let warnedTokens = false;

@@ -11,10 +11,14 @@ type Doc = unknown;
 
 /** Phase: load the dataset and keep the samples this run (limit, tag, shard) is responsible for. */
 async function selectSamples(task: TaskContext, suite: QualitySuite<Doc, unknown>): Promise<LoadedSample<Doc>[]> {
-  const all = await suite.load(task.suiteCtx);
-  refuseDuplicateIds(task, all);
   const tag = task.suiteCtx.tag;
-  const tagged = tag ? all.filter((s) => hasTag(s, tag, task.suiteId)) : all;
+  // Loaders honour `limit` themselves (the first N); with a tag the N come from the tagged samples, so
+  // the loader must yield them all and the limit applies below.
+  const all = await suite.load(tag ? { ...task.suiteCtx, limit: undefined } : task.suiteCtx);
+  refuseDuplicateIds(task, all);
+  // A dataset that tags none of its samples `regression` gets the built-in subset (its tags are others).
+  const datasetTags = tag !== undefined && all.some((s) => 'doc' in s && s.tags?.includes(tag));
+  const tagged = tag ? all.filter((s) => hasTag(s, tag, task.suiteId, datasetTags)) : all;
   const limited = task.suiteCtx.limit ? tagged.slice(0, task.suiteCtx.limit) : tagged;
   return limited.filter((s) => inShard(task.suiteId, s.id, task.shard));
 }
@@ -37,11 +41,13 @@ function refuseDuplicateIds(task: TaskContext, all: readonly LoadedSample<Doc>[]
 }
 
 /**
- * A sample has a tag when its dataset gives it one. Datasets without tags get a built-in `regression`
- * subset: a deterministic fifth of the samples (by hash), stable as the dataset grows.
+ * A sample has a tag when its dataset gives it one. A dataset that gives no sample the `regression` tag
+ * gets a built-in one: a deterministic fifth of the samples (by id hash), stable as the dataset grows.
+ * (Suites tag their own subset with `regressionTag` to keep paired clusters, such as an image's
+ * questions, together.)
  */
-function hasTag(s: LoadedSample<Doc>, tag: string, suiteId: string): boolean {
-  if ('doc' in s && s.tags) return s.tags.includes(tag);
+function hasTag(s: LoadedSample<Doc>, tag: string, suiteId: string, datasetTags: boolean): boolean {
+  if (datasetTags) return 'doc' in s && s.tags !== undefined && s.tags.includes(tag);
   return tag === REGRESSION_TAG && inShard(suiteId, s.id, { index: 0, count: 5 });
 }
 

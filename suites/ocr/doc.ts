@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, toErrorRecord } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
+import { regressionTag } from '../common/shared.ts';
 import { checkImages } from '../scienceqa/files.ts';
 
 export const OCR_FORMATS = ['textvqa', 'docvqa', 'ocrbench'] as const;
@@ -63,7 +64,8 @@ export async function finishWithImageChecks(items: (OcrDoc | LoadedSample<OcrDoc
     if (!('format' in x)) return x;
     const err = checks.get(x.image);
     const id = sampleId(x.format, x.position === undefined ? x.questionId : String(x.position));
-    return err ? failed(id, err) : { id, doc: x, tags: [x.format, ...(x.type ? [x.type] : [])] };
+    // The regression subset keeps every question of an image together (TextVQA/DocVQA pair by image).
+    return err ? failed(id, err) : { id, doc: x, tags: [x.format, ...(x.type ? [x.type] : []), ...regressionTag(x.image)] };
   });
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, toErrorRecord } from '../../src/core/errors.ts';
 import type { LoadedSample } from '../../src/core/suite.ts';
+import { regressionTag } from '../common/shared.ts';
 import { checkImages, isRecord, readJsonFile, resolveInside, utf8Error } from './files.ts';
 import { parseCqmTurns, sqaCqmInput, sqaQuestionFromHumanTurn } from '../../src/scoring/sqa-prompt.ts';
 
@@ -92,7 +93,7 @@ async function withImageChecks(items: (SqaDoc | LoadedSample<SqaDoc>)[]): Promis
   return items.map((x) => {
     if (!('pid' in x)) return x;
     const err = x.image ? checks.get(x.image) : undefined;
-    return err ? fail(x.pid, err) : { id: x.pid, doc: x, tags: [x.image ? 'img' : 'no-img', x.subject].filter(Boolean) };
+    return err ? fail(x.pid, err) : { id: x.pid, doc: x, tags: [x.image ? 'img' : 'no-img', x.subject, ...regressionTag(x.pid)].filter(Boolean) };
   });
 }
 

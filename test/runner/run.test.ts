@@ -77,6 +77,34 @@ describe('runBenchmark: a suite whose load throws', () => {
   }, 120_000);
 });
 
+describe('runBenchmark: limit with a tag', () => {
+  it('takes the first N of the tagged samples, not the tagged ones among the first N', async () => {
+    const dir = tempDir();
+    const all = withSuites(dir, '  - { name: scienceqa, dataset: builtin, tag: regression }\n');
+    expect((await runCli(['run', all, '--run-id', 'all'])).code).toBe(0);
+    const tagged = readJson(path.join(dir, 'results', 'all', 'summary.json')).results[0].n as number;
+    expect(tagged).toBeGreaterThanOrEqual(3);
+    const limited = withSuites(dir, '  - { name: scienceqa, dataset: builtin, tag: regression, limit: 3 }\n');
+    const r = await runCli(['run', limited, '--run-id', 'lim']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readJson(path.join(dir, 'results', 'lim', 'summary.json')).results[0].n).toBe(3);
+  }, 120_000);
+
+  it('the regression subset of the suites configs/gpu-ci.yaml gates is a real, non-empty part of each set', async () => {
+    const dir = tempDir();
+    const suites = ['scienceqa', 'textvqa', 'ocrbench'];
+    const list = (tag: string) => suites.map((s) => `  - { name: ${s}, dataset: builtin${tag} }\n`).join('');
+    expect((await runCli(['run', withSuites(dir, list('')), '--run-id', 'full'])).code).toBe(0);
+    expect((await runCli(['run', withSuites(dir, list(', tag: regression')), '--run-id', 'reg'])).code).toBe(0);
+    const n = (run: string) => Object.fromEntries(readJson(path.join(dir, 'results', run, 'summary.json')).results.map((r: { suite: string; n: number }) => [r.suite, r.n]));
+    const [full, reg] = [n('full'), n('reg')];
+    for (const s of suites) {
+      expect(reg[s], s).toBeGreaterThan(0);
+      expect(reg[s], s).toBeLessThan(full[s]);
+    }
+  }, 120_000);
+});
+
 describe('runBenchmark: a model that fails to load on resume', () => {
   it('exits 1 even though the journal already holds some of its samples', async () => {
     const dir = tempDir();

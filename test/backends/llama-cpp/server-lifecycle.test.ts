@@ -7,7 +7,8 @@ import { createBackend, type LlamaCppBackend } from '../../../backends/llama-cpp
 import { ModelConfig } from '../../../src/config/schema.ts';
 import { userMessage, type VlmRequest } from '../../../src/core/request.ts';
 import type { TokenEvent } from '../../../src/core/response.ts';
-import { ensureGgufFixtures, type GgufFixtures } from '../../../src/fixtures/gguf/index.ts';
+import { writeFile } from 'node:fs/promises';
+import { buildTinyLlama, encodeGguf, ensureGgufFixtures, type GgufFixtures } from '../../../src/fixtures/gguf/index.ts';
 import { loadBackend } from '../../../src/runner/backends.ts';
 import { findLlamaCppRuntime } from '../../../src/runtimes/llama-cpp.ts';
 import { noSignal, tinyModelConfig } from './helpers.ts';
@@ -68,6 +69,31 @@ describe.skipIf(!runtime)('llama-cpp server route: one piece or streamed', () =>
     expect(events.length).toBeGreaterThan(5);
     expect(events.map((e) => e.text).join('')).toBe(out.text);
     expect(out.timings.firstTokenMs).toBe(events[0]!.atMs);
+  }, 60_000);
+});
+
+describe.skipIf(!runtime)('llama-cpp server route: a context the server will not give', () => {
+  it('warns when contextSize exceeds the model\'s training context (llama-server caps each slot there)', async () => {
+    const short = path.join(dir, 'short-context.gguf');
+    await writeFile(short, encodeGguf(buildTinyLlama({ contextLength: 256 })));
+    const logs: string[] = [];
+    const backend = await createBackend(tinyModelConfig({ family: 'llava-1.5', model: short, runtime: 'server', contextSize: 512 }), { log: (m) => logs.push(m) });
+    try {
+      const warning = /contextSize 512 is more than the model's training context 256: llama-server caps each slot at 256 tokens/;
+      expect(backend.info.warnings?.some((w) => warning.test(w))).toBe(true);
+      expect(logs.some((l) => warning.test(l))).toBe(true);
+      // The cap is real: 400 tokens asked, the slot ends at 256 (prompt included).
+      const out = await backend.generate(story(400), noSignal());
+      expect(out.usage.promptTokens + out.usage.completionTokens).toBeLessThanOrEqual(256);
+    } finally {
+      await backend.close();
+    }
+    const fits = await createBackend(tinyModelConfig({ family: 'llava-1.5', model: fx.textModel, runtime: 'server', contextSize: 512 }), { log: () => {} });
+    try {
+      expect(fits.info.warnings?.some((w) => /training context/.test(w)) ?? false).toBe(false);
+    } finally {
+      await fits.close();
+    }
   }, 60_000);
 });
 
