@@ -1,7 +1,24 @@
 import type { RunComparison } from './compare.ts';
+import type { SuiteComparison } from './compare.ts';
 import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from './format.ts';
 
-const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'test', 'p', 'p1', 'pHolm', 'flips', 'verdict'];
+/**
+ * A terminal is narrower than a report: the text table keeps what a verdict rests on (paired Δ with its
+ * CI, Holm p, flips), names the test briefly and last; one- and two-sided p and the full test
+ * description are in `--format md` and `html`.
+ */
+const COLUMNS: Array<keyof ComparisonRow> = ['suite', 'models', 'metric', 'baseline', 'current', 'delta', 'paired', 'n', 'pHolm', 'flips', 'verdict', 'test'];
+
+function shortTest(s: SuiteComparison): string {
+  const p = s.paired;
+  if (p.test === 'none') return 'none';
+  if (p.mode === 'unpaired') return 'UNPAIRED';
+  if (p.test === 'mcnemar') return `McNemar b=${p.b} c=${p.c}`;
+  const by = s.pairing.declaration?.clusterBy ? ` by ${s.pairing.declaration.clusterBy}` : '';
+  if (p.test === 'bootstrap-mean') return `bootstrap mean${by}`;
+  if (p.test === 'bootstrap-ratio') return `bootstrap ratio${by}`;
+  return `distribution (Mann-Whitney)`;
+}
 
 /** Run data (model output, sample ids) is printed as text: control characters could drive the terminal. */
 // eslint-disable-next-line no-control-regex
@@ -16,7 +33,7 @@ function clip(s: string, max: number): string {
 export function renderComparisonText(comparisons: readonly RunComparison[], opts: { flips?: number } = {}): string {
   const out: string[] = [];
   for (const c of comparisons) {
-    const rows = comparisonRows(c);
+    const rows = comparisonRows(c).map((r, i) => ({ ...r, test: shortTest(c.suites[i]!) }));
     const cells = [COLUMNS.map((k) => ROW_HEAD[k]), ...rows.map((r) => COLUMNS.map((k) => r[k]))];
     const widths = COLUMNS.map((_, i) => Math.max(...cells.map((r) => [...r[i]!].length)));
     out.push(title(c), '');
@@ -24,7 +41,7 @@ export function renderComparisonText(comparisons: readonly RunComparison[], opts
       out.push(r.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd());
       if (ri === 0) out.push(widths.map((w) => '─'.repeat(w)).join('  '));
     });
-    out.push('', footnote(c));
+    out.push('', footnote(c), 'One- and two-sided p and each test in full: --format md or html.');
     const shown = opts.flips ?? 3;
     for (const s of c.suites) {
       if (s.worse.length === 0 && s.better.length === 0) continue;

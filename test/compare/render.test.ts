@@ -37,8 +37,10 @@ describe('comparison renderings', () => {
     const lines = t.split('\n');
     expect(lines[0]).toBe('base (baseline) vs cur');
     expect(lines[2]).toMatch(/^suite\s+model\s+metric\s+baseline\s+current\s+Δ\s+paired Δ/);
-    expect(lines.find((l) => l.startsWith('scienceqa '))).toMatch(/▼ worse$/);
-    expect(t).toMatch(/McNemar exact/);
+    // The verdict, then the test named briefly and last (md/html carry one- and two-sided p and the full test).
+    expect(lines.find((l) => l.startsWith('scienceqa '))).toMatch(/▼ worse\s+McNemar b=\d+ c=\d+$/);
+    expect(lines[2]).not.toMatch(/2-sided|1-sided/);
+    expect(t).toMatch(/One- and two-sided p and each test in full: --format md or html/);
     expect(t).toMatch(/▼ scienceqa-\d+: 1 → 0/);
   });
 
