@@ -1,5 +1,4 @@
-import type { RunComparison } from './compare.ts';
-import type { SuiteComparison } from './compare.ts';
+import type { RunComparison, SuiteComparison } from './compare.ts';
 import { comparisonRows, footnote, ROW_HEAD, title, type ComparisonRow } from './format.ts';
 
 /**

@@ -47,7 +47,8 @@ function refuseDuplicateIds(task: TaskContext, all: readonly LoadedSample<Doc>[]
  * questions, together.)
  */
 function hasTag(s: LoadedSample<Doc>, tag: string, suiteId: string, datasetTags: boolean): boolean {
-  if (datasetTags) return 'doc' in s && s.tags !== undefined && s.tags.includes(tag);
+  // A sample that failed to load has no tags: it joins the built-in subset by its id, so errors still count.
+  if (datasetTags && 'doc' in s) return s.tags !== undefined && s.tags.includes(tag);
   return tag === REGRESSION_TAG && inShard(suiteId, s.id, { index: 0, count: 5 });
 }
 
