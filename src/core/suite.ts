@@ -127,6 +127,11 @@ export interface QualitySuite<Doc, Opts> {
   score(doc: Doc, result: VlmResult & { ok: true }, ctx: SuiteContext<Opts>): Promise<ScoreOutcome> | ScoreOutcome;
   /** Per-sample fields recorded even when generation failed (category, subject…). */
   describe?(doc: Doc): { meta?: Record<string, unknown>; reference?: unknown; input?: SampleRecord['input'] };
+  /**
+   * Samples scored together (MMBench CircularEval: every rotation of one question): `limit` counts
+   * groups and keeps each whole. Without it, `limit` counts samples.
+   */
+  group?(doc: Doc): string;
   aggregate(records: SampleRecord[], ctx: SuiteContext<Opts>): Omit<SuiteSummary, 'model' | 'suite'>;
   metrics: Record<string, MetricSpec>;
   /** How each headline metric is computed from per-sample scores (required, non-empty): compare/gate pair on it. */

@@ -16,11 +16,20 @@ async function selectSamples(task: TaskContext, suite: QualitySuite<Doc, unknown
   // the loader must yield them all and the limit applies below.
   const all = await suite.load(tag ? { ...task.suiteCtx, limit: undefined } : task.suiteCtx);
   refuseDuplicateIds(task, all);
-  // A dataset that tags none of its samples `regression` gets the built-in subset (its tags are others).
-  const datasetTags = tag !== undefined && all.some((s) => 'doc' in s && s.tags?.includes(tag));
-  const tagged = tag ? all.filter((s) => hasTag(s, tag, task.suiteId, datasetTags)) : all;
-  const limited = task.suiteCtx.limit ? tagged.slice(0, task.suiteCtx.limit) : tagged;
+  const tagged = tag ? all.filter((s) => hasTag(s, tag, task.suiteId)) : all;
+  const limited = task.suiteCtx.limit ? firstGroups(tagged, task.suiteCtx.limit, suite.group) : tagged;
   return limited.filter((s) => inShard(task.suiteId, s.id, task.shard));
+}
+
+/** The first `n` samples, or with a `group` hook every sample of the first `n` groups (kept whole). */
+function firstGroups(samples: LoadedSample<Doc>[], n: number, group?: (doc: Doc) => string): LoadedSample<Doc>[] {
+  if (!group) return samples.slice(0, n);
+  const kept = new Set<string>();
+  return samples.filter((s) => {
+    const g = 'doc' in s ? group(s.doc) : `error:${s.id}`;
+    if (!kept.has(g) && kept.size < n) kept.add(g);
+    return kept.has(g);
+  });
 }
 
 /**
@@ -41,14 +50,13 @@ function refuseDuplicateIds(task: TaskContext, all: readonly LoadedSample<Doc>[]
 }
 
 /**
- * A sample has a tag when its dataset gives it one. A dataset that gives no sample the `regression` tag
- * gets a built-in one: a deterministic fifth of the samples (by id hash), stable as the dataset grows.
- * (Suites tag their own subset with `regressionTag` to keep paired clusters, such as an image's
- * questions, together.)
+ * A sample has a tag when its dataset gives it one; tagging suites mark their own `regression` fifth
+ * with `regressionTag`, by group, so paired clusters and CircularEval questions stay whole. Samples
+ * without tags (an untagged dataset such as LLaVA-Bench, or a sample that failed to load) get a built-in
+ * `regression` subset: a deterministic fifth by id hash, stable as the dataset grows.
  */
-function hasTag(s: LoadedSample<Doc>, tag: string, suiteId: string, datasetTags: boolean): boolean {
-  // A sample that failed to load has no tags: it joins the built-in subset by its id, so errors still count.
-  if (datasetTags && 'doc' in s) return s.tags !== undefined && s.tags.includes(tag);
+function hasTag(s: LoadedSample<Doc>, tag: string, suiteId: string): boolean {
+  if ('doc' in s && s.tags) return s.tags.includes(tag);
   return tag === REGRESSION_TAG && inShard(suiteId, s.id, { index: 0, count: 5 });
 }
 

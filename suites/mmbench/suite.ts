@@ -66,10 +66,10 @@ export function mmbenchSuite(lang: 'en' | 'cn'): QualitySuite<MmbenchDoc, Mmbenc
     name,
     description: `${lang === 'cn' ? 'MMBench-CN' : 'MMBench'} dev (model_vqa_mmbench.py prompt: hint, question, options, option-letter suffix${lang === 'cn' ? ' in Chinese' : ''}); CircularEval over every rotation`,
     optionsSchema: MmbenchOptions as z.ZodType<MmbenchOptions>,
-    async load(ctx) {
-      const all = await loadMmbench(mmbenchFile(ctx.datasetDir, lang, ctx.options.file), lang, ctx.options.rounds);
-      return ctx.limit === undefined ? all : all.slice(0, ctx.limit);
-    },
+    // Every rotation of a question is loaded; the runner's `limit` counts questions through `group`.
+    load: (ctx) => loadMmbench(mmbenchFile(ctx.datasetDir, lang, ctx.options.file), lang, ctx.options.rounds),
+    // CircularEval scores a question right only if every rotation is: a limit or subset keeps them together.
+    group: (doc) => String(mmbenchGroup(doc.index)),
     toRequest: (doc, model, ctx) => imageQuestion({ kind: 'buffer', data: Buffer.from(doc.imageBase64, 'base64'), name: `${doc.index}.jpg` }, doc.prompt, lang === 'cn' ? 'choiceCn' : 'choice', model, ctx),
     score(doc, result) {
       const { meta, reference } = describeMmbench(doc);
