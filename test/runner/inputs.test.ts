@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/fixtures/paths.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, spawnCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/run-config.ts';
 
 const STACK = /\n\s+at [\w.<]/;
@@ -74,4 +74,39 @@ suites: [{ name: scienceqa, limit: 1 }]
     expect(manifest).toContain('[redacted]');
     expect(existsSync(path.join(dir, 'redact', 'samples.jsonl'))).toBe(true);
   });
+});
+
+describe('llama-cpp runtime: server needs a llama-server before the run starts', () => {
+  const config = (dir: string, backendExtra: string): string => {
+    const file = path.join(dir, 'server.yaml');
+    writeFileSync(file, [
+      'models:',
+      '  - id: m',
+      '    family: llava-1.5',
+      `    backend: { type: llama-cpp, model: fixture:gguf/text, mmproj: fixture:gguf/mmproj-1.5, threads: 1, runtime: server${backendExtra} }`,
+      'suites: [{ name: scienceqa, limit: 2 }]',
+      '',
+    ].join('\n'));
+    return file;
+  };
+
+  it('a serverBinary that does not exist: exit 2 naming the field, no run folder', async () => {
+    const dir = tempDir();
+    const r = await runCli(['run', config(dir, ', serverBinary: /nonexistent/llama-server'), '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/field models\[0\]\.backend\.serverBinary: llama-server binary \/nonexistent\/llama-server does not exist/);
+    expect(r.stderr).toMatch(/vlmbench runtimes build llama\.cpp/);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+  }, 60_000);
+
+  it('no managed build and none on PATH: exit 2 naming backend.runtime and the build command', async () => {
+    const dir = tempDir();
+    // A real process: the runtime lookup reads its own environment (an empty runtimes folder, PATH without llama-server).
+    const r = await spawnCli(['run', config(dir, ''), '--out', path.join(dir, 'out')], { VLMBENCH_RUNTIMES_DIR: tempDir(), PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` }).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/field models\[0\]\.backend\.runtime: runtime: server, but no llama-server is built or on PATH/);
+    expect(r.stderr).not.toMatch(STACK);
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+  }, 60_000);
 });
