@@ -16,6 +16,9 @@ export function isLlamaCppFamily(family: string): family is LlamaCppFamily {
   return (LLAMA_CPP_FAMILIES as readonly string[]).includes(family);
 }
 
+/** What to do when prompt + answer do not fit: a LLaVA-1.6 image alone is up to 5 × 576 tokens on llama.cpp. */
+export const CONTEXT_HINT = 'raise backend.contextSize or lower maxTokens (an image costs 576 tokens with LLaVA-1.5 and up to 2,880 with LLaVA-1.6 on llama.cpp)';
+
 /** The marker libmtmd replaces with image embeddings (llama.cpp `tools/mtmd/mtmd.h` `mtmd_default_marker`). */
 export const LLAMA_CPP_MEDIA_MARKER = '<__media__>';
 

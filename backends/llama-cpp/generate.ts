@@ -3,6 +3,7 @@ import type { GenParams } from '../../src/core/request.ts';
 import { now, type GenerateOptions } from '../../src/core/backend.ts';
 import type { Timings, VlmOutput } from '../../src/core/response.ts';
 import type { FugoodCompletionOptions, FugoodCompletionResult, FugoodContext, FugoodTokenizeResult } from './runtime.ts';
+import { CONTEXT_HINT } from './families.ts';
 
 export interface CompletionInput {
   prompt: string;
@@ -144,7 +145,7 @@ export async function runCompletion(ctx: FugoodContext, input: CompletionInput, 
   const endMs = now() - t0;
   if (result.context_full) {
     throw busy(new BackendError(`prompt and answer exceed the context size (${result.tokens_evaluated} tokens evaluated)`, {
-      field: 'backend.contextSize', hint: 'raise backend.contextSize (LLaVA-1.6 needs ≥ 4096) or lower maxTokens',
+      field: 'backend.contextSize', hint: CONTEXT_HINT,
     }));
   }
   // Counted after generation so tokenising does not delay the first token.

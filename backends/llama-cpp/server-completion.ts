@@ -3,6 +3,7 @@ import { BackendError } from '../../src/core/errors.ts';
 import { now, type GenerateOptions } from '../../src/core/backend.ts';
 import type { GenParams } from '../../src/core/request.ts';
 import type { Timings, VlmOutput } from '../../src/core/response.ts';
+import { CONTEXT_HINT } from './families.ts';
 
 /**
  * One raw `/completion` request to llama-server: the harness-rendered prompt (never the server's chat
@@ -70,7 +71,7 @@ export function serverError(status: number, text: string): BackendError {
     if (e?.message) message = e.message;
   } catch { /* not JSON */ }
   if (/exceed.*context|context size/i.test(message)) {
-    return new BackendError(`llama-server: ${message}`, { field: 'backend.contextSize', retryable: false, hint: 'raise backend.contextSize (LLaVA-1.6 needs ≥ 4096) or lower maxTokens' });
+    return new BackendError(`llama-server: ${message}`, { field: 'backend.contextSize', retryable: false, hint: CONTEXT_HINT });
   }
   // Invalid UTF-8 in the generated text fails llama-server's output parser ("The model produced output that
   // does not match the expected Content-only format", common/chat.cpp `common_chat_peg_parse`): the same

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import pLimit from 'p-limit';
 import type { Backend } from '../core/backend.ts';
 import { UsageError } from '../core/errors.ts';
+import { imagesOf } from '../core/request.ts';
 import type { TokenEvent, VlmOutput } from '../core/response.ts';
+import { validateImages } from '../image/validate.ts';
 import { ApiError, errorBody, fromBackendError } from './errors.ts';
 import { parseChatRequest, type ParsedChatRequest } from './wire.ts';
 
@@ -94,7 +96,12 @@ export async function createOpenAiServer(opts: OpenAiServerOptions): Promise<Ope
         if (abort.signal.aborted) throw new ApiError(499, 'client closed the request', 'aborted');
         return backend.generate(parsed.request, { signal: abort.signal, onToken });
       });
-    if (parsed.stream) await streamChat(res, parsed, id, run, abort.signal);
+    if (parsed.stream) {
+      // An undecodable image is the request's fault: answer 400 before the stream's 200 goes out (the
+      // backend checks again, from the shared loader's cache). Failures after that arrive in the stream.
+      await validateImages(imagesOf(parsed.request));
+      await streamChat(res, parsed, id, run, abort.signal);
+    }
     else {
       const out = await run();
       sendJson(res, 200, {

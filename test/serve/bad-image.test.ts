@@ -32,12 +32,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function ask(url: string): Promise<{ status: number; body: Record<string, any> }> {
+async function ask(url: string, stream = false): Promise<{ status: number; body: Record<string, any>; text: string }> {
   const res = await fetch(`${served.url}/v1/chat/completions`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gguf', max_tokens: 2, temperature: 0, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }, { type: 'text', text: 'What is it?' }] }] }),
+    body: JSON.stringify({ model: 'gguf', max_tokens: 2, temperature: 0, stream, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }, { type: 'text', text: 'What is it?' }] }] }),
   });
-  return { status: res.status, body: await res.json() as Record<string, any> };
+  const text = await res.text();
+  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) as Record<string, any> : {}, text };
 }
 
 describe('serve with a bad image', () => {
@@ -52,5 +53,14 @@ describe('serve with a bad image', () => {
       expect(next.status).toBe(200);
       expect(next.body.choices[0].message.content).toEqual(expect.any(String));
     }
+  });
+
+  it('answers a streamed request with a bad image 400 too, before any stream starts', async () => {
+    const bad = await ask(badUrl, true);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_image', param: 'messages' });
+    const good = await ask(goodUrl, true);
+    expect(good.status).toBe(200);
+    expect(good.text).toMatch(/data: \[DONE\]/);
   });
 });
