@@ -100,6 +100,10 @@ export function aggregateMmvet(records: SampleRecord[], seed: number): Omit<Suit
     for (const [c, v] of t.columns) metrics[c] = plainMetric(v, items.filter((i) => i.capabilities.includes(c)).length, 'higher', 'score×100');
     notes.push(`MM-Vet: total ${t.total} over ${items.length} graded item(s); ${t.columns.map(([c, v]) => `${c} ${v}`).join(', ')} (grader prompt and rules of mm-vet_evaluator.py, one run).`);
   }
+  // The official grader is GPT-4 (mm-vet_evaluator.py `--gpt_model`, gpt-4-0613; the leaderboard was graded by gpt-4-0314).
+  const judges = [...new Set(graded.map((r) => metaOf<{ grade?: MmvetGrade }>(r).grade?.judge).filter((j): j is string => j !== undefined))];
+  const unofficial = judges.filter((j) => !/^openai:gpt-4(-0314|-0613)?$/.test(j));
+  if (unofficial.length > 0) notes.push(`Graded by ${unofficial.join(', ')}, not the official GPT-4 grader (mm-vet_evaluator.py): totals do not compare with published MM-Vet numbers.`);
   if (ungraded) notes.push(`${ungraded} answer(s) not graded: no judge configured (set judge: in the config, or re-score later).`);
   if (judgeFailed) notes.push(`${judgeFailed} answer(s) not graded: the judge failed (see meta.grade.error); left out of the totals.`);
   if (errors) notes.push(`${errors} sample(s) have no answer (dataset or generation error): left out of the totals.`);

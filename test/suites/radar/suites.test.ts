@@ -74,6 +74,11 @@ describe('mm-vet on its built-in set', () => {
     expect(s.headline).toBe('total');
     expect(s.metrics.total!.value).toBeCloseTo(((1 + 0.5 * 3) / 4) * 100, 9);
     expect(s.metrics.ocr!.value).toBe(75);
+    // Not GPT-4: the totals say they do not compare with published numbers; an official grader id does not.
+    expect(s.notes?.join(' ')).toMatch(/Graded by scripted, not the official GPT-4 grader/);
+    const gpt4 = { ...judge, id: 'openai:gpt-4-0613' };
+    const official = suite.aggregate(await recordsFor(suite, samples, ctxFor(dir, suite.optionsSchema.parse({}), { services: { judge: gpt4 } }), (d) => String(d.answer)), ctx);
+    expect(official.notes?.join(' ')).not.toMatch(/not the official/);
     const none = suite.aggregate(await recordsFor(suite, samples, ctxFor(dir, suite.optionsSchema.parse({})), () => 'x'), ctx);
     expect(none.headline).toBeUndefined();
     expect(none.notes?.join(' ')).toMatch(/4 answer\(s\) not graded: no judge configured/);
