@@ -26,6 +26,7 @@ export const SuiteConfig = z.strictObject({
   /** Dataset folder in the official layout; 'builtin' uses the generated sample set. */
   dataset: z.string().default('builtin'),
   split: z.string().optional(),
+  /** The first N samples (after `tag`); MMBench counts questions, each with all its CircularEval rotations. */
   limit: z.int().positive().optional(),
   maxTokens: z.int().positive().optional(),
   /** Prompt variant key defined by the suite. */
