@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
+import { request } from 'undici';
 import type { BackendContext } from '../../src/core/backend.ts';
 import { BackendError, ConfigError, ImageError } from '../../src/core/errors.ts';
 import { imagesOf, type ImageSource, type VlmRequest } from '../../src/core/request.ts';
@@ -76,6 +77,7 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
       }
       restarts++;
       ctx.log(`llama-server for ${model.id} exited; starting a fresh one (restart ${restarts} of ${MAX_RESTARTS})`);
+      void server.stop(); // its connection pool; the process is gone
       restarting = start().then((s) => (server = s)).finally(() => { restarting = undefined; });
     }
     return restarting;
@@ -101,8 +103,8 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
     const segments = prompt.split(LLAMA_CPP_MEDIA_MARKER);
     const counts = await Promise.all(segments.map(async (content, i) => {
       if (!content) return 0;
-      const r = await fetch(`${server.url}/tokenize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content, add_special: i === 0, parse_special: true }) });
-      return ((await r.json()) as { tokens: unknown[] }).tokens.length;
+      const r = await request(`${server.url}/tokenize`, { method: 'POST', dispatcher: server.dispatcher, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content, add_special: i === 0, parse_special: true }) });
+      return ((await r.body.json()) as { tokens: unknown[] }).tokens.length;
     }));
     return counts.reduce((a, b) => a + b, 0);
   }
@@ -156,11 +158,11 @@ export async function createServerBackend(input: ServerBackendInput): Promise<Ll
         ({ output } = await runServerCompletion(live.url, {
           prompt, images: bytes.map((b) => b.toString('base64')), params: req.params, familyStop: stop, seed: opts.seed, grammar: opts.grammar,
           // Streamed for per-token timings (perf suites) or a token listener (serve); scored answers in one piece.
-          stream: req.purpose === 'timing' || gen.onToken !== undefined,
+          stream: req.purpose === 'timing' || gen.onToken !== undefined, dispatcher: live.dispatcher,
         }, gen));
       } catch (err) {
         // A refused connection can arrive before the exit event: give the exit a moment to land.
-        if (err instanceof BackendError && err.code === 'E_HTTP' && err.retryable) await Promise.race([live.exited, sleep(500)]);
+        if (err instanceof BackendError && err.code === 'E_HTTP' && err.retryable) await Promise.race([live.exited, sleep(500, undefined, { ref: false })]);
         // The crash is this sample's (the input may be what crashed it): not retried; the next request restarts the server.
         if (!live.alive()) {
           throw new BackendError(`llama-server for ${model.id} exited during this request (${live.crashReport()})`, {

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { BackendError } from '../../src/core/errors.ts';
 import { now, type GenerateOptions } from '../../src/core/backend.ts';
 import type { GenParams } from '../../src/core/request.ts';
@@ -27,6 +27,8 @@ export interface ServerCompletionInput {
   grammar?: string;
   /** Server-sent events, one per token (timings per token), or one JSON answer. */
   stream: boolean;
+  /** The server's own connection pool (LlamaServer.dispatcher); the global one otherwise. */
+  dispatcher?: Dispatcher;
 }
 
 /** llama-server's final stream event (the fields this backend reads). */
@@ -126,7 +128,7 @@ async function post(url: string, input: ServerCompletionInput, signal: AbortSign
       // `Connection: close` header (`curl -v` shows "Connection 0 seems to be dead" on reuse), so a pooled
       // socket could carry the next request into a closed connection: a streamed request takes a fresh
       // connection of its own (`reset`); one-piece answers keep theirs alive.
-      res = await request(`${url}/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal, reset: input.stream });
+      res = await request(`${url}/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal, reset: input.stream, ...(input.dispatcher && { dispatcher: input.dispatcher }) });
     } catch (err) {
       // Nothing was answered on a socket that closed under the request, so one more try is safe (as
       // Go's net/http Transport retries a request on a reused connection).

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { Agent, request } from 'undici';
 import { BackendError, ModelFileError } from '../../src/core/errors.ts';
 import { LLAMA_CPP_MEDIA_MARKER } from './families.ts';
 
@@ -24,6 +25,11 @@ export interface ServerSpec {
 
 export interface LlamaServer {
   url: string;
+  /**
+   * The connections to this server: stop() closes them first, since cpp-httplib keeps a worker waiting
+   * on every idle keep-alive connection (5 s) and llama-server does not exit before those end.
+   */
+  dispatcher: Agent;
   /** llama.cpp's system_info line (threads and SIMD flags), from the startup log. */
   systemInfo: string;
   /** Last part of the server log, for error messages. */
@@ -93,10 +99,15 @@ export async function startLlamaServer(spec: ServerSpec, opts: { timeoutMs?: num
   const closed = new Promise<void>((resolve) => child.once('close', (code, sig) => { exit = sig ?? String(code); resolve(); }));
   child.once('error', (err) => { exit = err.message; });
   const tail = (): string => log.split('\n').slice(-25).join('\n');
+  const dispatcher = new Agent();
   const stop = async (): Promise<void> => {
+    await dispatcher.destroy().catch(() => undefined);
     if (exit !== undefined) return;
     child.kill('SIGTERM');
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
+    // The grace timer must not outlive the race: an armed 5 s timer kept `vlmbench serve` alive after Ctrl-C.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((r) => { grace = setTimeout(r, 5000); })]);
+    clearTimeout(grace);
     if (exit === undefined) { child.kill('SIGKILL'); await closed; }
   };
   const url = `http://127.0.0.1:${port}`;
@@ -109,8 +120,9 @@ export async function startLlamaServer(spec: ServerSpec, opts: { timeoutMs?: num
     }
     if (opts.signal?.aborted) { await stop(); throw new BackendError('aborted while llama-server was loading', { code: 'E_ABORTED' }); }
     try {
-      const r = await fetch(`${url}/health`);
-      if (r.ok) break;
+      const r = await request(`${url}/health`, { dispatcher });
+      await r.body.dump();
+      if (r.statusCode === 200) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       await stop();
@@ -125,5 +137,5 @@ export async function startLlamaServer(spec: ServerSpec, opts: { timeoutMs?: num
     const why = log.split('\n').slice(-40).filter((l) => /error|assert|abort|fault|fail|terminat|exception|out of memory/i.test(l)).slice(-5);
     return why.length > 0 ? `${how}; its log ends with:\n${why.join('\n')}` : `${how}; its log names no reason (killed from outside, or out of memory?)`;
   };
-  return { url, systemInfo, logTail: tail, crashReport, alive: () => exit === undefined, exited: closed, stop };
+  return { url, dispatcher, systemInfo, logTail: tail, crashReport, alive: () => exit === undefined, exited: closed, stop };
 }
