@@ -11,6 +11,7 @@ import { materializeImages, tempFolder } from './images.ts';
 import { preflightGguf, type PreflightResult } from './preflight.ts';
 import { resolveModelPath } from './resolve.ts';
 import { fugoodRuntimeId, loadFugood, reportedThreads, type FugoodContext } from './runtime.ts';
+import { kvArray } from './gguf-reader.ts';
 import { selectRuntime } from './select.ts';
 import { createServerBackend } from './server-backend.ts';
 
@@ -91,6 +92,19 @@ async function initMmproj(llama: FugoodContext, mmprojPath: string, useGpu: bool
 }
 
 /**
+ * LLaVA-1.6 and 1.5 mmprojs differ by AnyRes: a 1.6 projector carries `clip.vision.image_grid_pinpoints`
+ * (llama.cpp tools/mtmd `convert_image_encoder_to_gguf.py`). The wrong family renders the wrong
+ * template and expects the wrong image tokens, so say so (`vlmbench models inspect` explains more).
+ */
+function familyMismatch(family: string, pre: PreflightResult): string | undefined {
+  if (!pre.mmproj) return undefined;
+  const anyres = (kvArray(pre.mmproj, 'clip.vision.image_grid_pinpoints')?.length ?? 0) > 0;
+  if (family === 'llava-1.6' && !anyres) return `family llava-1.6, but ${pre.mmproj.file} has no AnyRes grid pinpoints: it looks like a LLaVA-1.5 projector (check with: vlmbench models inspect ${pre.mmproj.file})`;
+  if (family === 'llava-1.5' && anyres) return `family llava-1.5, but ${pre.mmproj.file} has AnyRes grid pinpoints: it looks like a LLaVA-1.6 projector (check with: vlmbench models inspect ${pre.mmproj.file})`;
+  return undefined;
+}
+
+/**
  * GGUF language model + mmproj. Files are checked by preflightGguf before a runtime sees them; then
  * backend.runtime picks the managed native llama-server (server-backend.ts) or @fugood/llama.node in
  * process (libmtmd), where requests run one at a time (one context, one sequence).
@@ -101,6 +115,8 @@ export async function createBackend(model: ModelConfig, ctx: BackendContext): Pr
   const modelPath = await resolveModelPath(opts.model, 'backend.model');
   const mmprojPath = opts.mmproj === undefined ? undefined : await resolveModelPath(opts.mmproj, 'backend.mmproj');
   const pre = await preflightGguf(modelPath, mmprojPath);
+  const mismatch = familyMismatch(model.family, pre);
+  if (mismatch) pre.warnings.push(`model ${model.id}: ${mismatch}`);
   for (const w of pre.warnings) ctx.log(w);
   const choice = selectRuntime(opts);
   if (choice.kind === 'server') return createServerBackend({ model, opts, family, modelPath, mmprojPath, pre, choice, ctx });

@@ -156,3 +156,17 @@ describe.skipIf(!runtime)('llama-cpp through the registry', () => {
     }
   }, 120_000);
 });
+
+// Checked before a runtime is chosen, so the in-process route (no build needed) shows it for both.
+describe('llama-cpp: a family the mmproj contradicts', () => {
+  it('warns when a LLaVA-1.6 model is given a projector without AnyRes, and the reverse; not when they agree', async () => {
+    const warnOf = async (family: 'llava-1.5' | 'llava-1.6', mmproj: string): Promise<string[]> => {
+      const b = await createBackend(tinyModelConfig({ family, model: fx.textModel, mmproj, runtime: 'in-process' }), { log: () => {} });
+      try { return (b.info.warnings ?? []).filter((w) => /grid pinpoints/.test(w)); } finally { await b.close(); }
+    };
+    expect(await warnOf('llava-1.6', fx.mmproj15)).toEqual([expect.stringMatching(/family llava-1\.6, but .* has no AnyRes grid pinpoints: it looks like a LLaVA-1\.5 projector/)]);
+    expect(await warnOf('llava-1.5', fx.mmproj16)).toEqual([expect.stringMatching(/family llava-1\.5, but .* has AnyRes grid pinpoints: it looks like a LLaVA-1\.6 projector/)]);
+    expect(await warnOf('llava-1.5', fx.mmproj15)).toEqual([]);
+    expect(await warnOf('llava-1.6', fx.mmproj16)).toEqual([]);
+  }, 60_000);
+});
