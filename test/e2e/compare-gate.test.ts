@@ -167,6 +167,11 @@ describe('compare and gate on the shipped suites, end to end', () => {
     const r = await gate(runs.A!, d);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^ERR .*evaluation config field 'suites\.scienceqa' differs/m);
+    // compare still shows the table, and says on stderr why its deltas are not comparable.
+    const c = await runCli(['compare', runs.A!, d]);
+    expect(c.code).toBe(0);
+    expect(c.stderr).toMatch(/^caution: evaluation config field 'suites\.scienceqa' differs between baseline and current: results are not comparable .*gate calls this INCONCLUSIVE/m);
+    expect((await runCli(['compare', runs.A!, runs.A!])).stderr).not.toMatch(/caution/);
   });
 
   it("POPE's F1 n/a (no \"yes\" answer, eval_pope.py divides by zero): skipped when n/a in both runs, inconclusive when only now", async () => {

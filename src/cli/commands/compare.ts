@@ -6,7 +6,9 @@ import { renderComparisonMarkdown } from '../../compare/render-md.ts';
 import { renderComparisonText } from '../../compare/render-text.ts';
 import { UsageError } from '../../core/errors.ts';
 import { resolvePublished } from '../../report/published.ts';
-import { loadRun, writeOutputFile } from '../../results/files.ts';
+import { consistencyChecks, modelChanges } from '../../gate/consistency.ts';
+import { DEFAULT_POLICY } from '../../gate/policy.ts';
+import { loadRun, writeOutputFile, type LoadedRun } from '../../results/files.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
 import { loadSuiteCatalog } from '../suite-catalog.ts';
 
@@ -72,6 +74,9 @@ Examples:
         hint: `baseline models: ${ids(runs[0]!)}; this run's models: ${ids(runs[i + 1]!)}. Models pair by id, or one to one when both runs have the same number of unmatched models`,
       });
     });
+    // What `gate` would refuse or report: evaluation differences make the deltas not comparable.
+    const cautions = comparisons.flatMap((c, i) => comparability(runs[0]!, runs[i + 1]!, c.pairs.map((p) => [p.baseline, p.current] as [string, string])));
+    for (const line of cautions) print(io.stderr, line);
     let out = values.out ? resolve(values.out) : undefined;
     let text: string;
     if (format === 'html') {
@@ -89,5 +94,15 @@ Examples:
     return 0;
   },
 });
+
+/** Lines saying what differs between two runs beyond the model under test (same checks as `gate`). */
+function comparability(base: LoadedRun, cur: LoadedRun, pairs: Array<[string, string]>): string[] {
+  const notComparable = consistencyChecks(base.manifest, cur.manifest, DEFAULT_POLICY, pairs).filter((c) => c.status === 'error');
+  const changes = modelChanges(base.manifest, cur.manifest, pairs);
+  return [
+    ...notComparable.map((c) => `caution: ${c.message} (${cur.summary.runId} vs ${base.summary.runId}); gate calls this INCONCLUSIVE`),
+    ...changes.map((m) => `model under test changed (${m.model}): ${m.changes.join('; ')}`),
+  ];
+}
 
 export default compareCommand;
