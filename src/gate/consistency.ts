@@ -55,8 +55,23 @@ export function modelChanges(b: RunManifest | undefined, c: RunManifest | undefi
     }
     const hb = b.modelHashes?.[bm];
     const hc = c.modelHashes?.[cm];
-    if (hb && hc && hb !== hc) changes.push('backend settings differ');
+    if (hb && hc && hb !== hc) {
+      const keys = differingBackendKeys(b.config, c.config, bm, cm);
+      changes.push(keys.length > 0 ? `backend settings differ: ${keys.join(', ')}` : 'backend settings differ');
+    }
     if (changes.length > 0) out.push({ model: cm, changes });
   }
   return out;
+}
+
+/** The backend keys whose values differ between the two runs' recorded configs (secrets are already redacted). */
+function differingBackendKeys(bConfig: unknown, cConfig: unknown, bm: string, cm: string): string[] {
+  const backendOf = (config: unknown, id: string): Record<string, unknown> | undefined => {
+    const models = (config as { models?: Array<{ id?: string; backend?: Record<string, unknown> }> } | undefined)?.models;
+    return models?.find((m) => m.id === id)?.backend;
+  };
+  const b = backendOf(bConfig, bm);
+  const c = backendOf(cConfig, cm);
+  if (!b || !c) return [];
+  return [...new Set([...Object.keys(b), ...Object.keys(c)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(c[k])).sort();
 }

@@ -29,7 +29,7 @@ describe('evaluation vs model part of the config', () => {
     const ab = await runCli(['gate', '--baseline', a, '--current', b, '--out', tempDir()]);
     expect(ab.code, ab.stdout).toBe(0);
     expect(ab.stdout).toMatch(/^ok\s+slow\s+echo\s+drop exact\s+.*mcnemar p=1\.0000/m);
-    expect(ab.stdout).toMatch(/model under test changed \(slow\): backend settings differ/);
+    expect(ab.stdout).toMatch(/model under test changed \(slow\): backend settings differ: options$/m);
     expect(ab.stdout).not.toMatch(/^ERR/m);
 
     const ac = await runCli(['gate', '--baseline', a, '--current', c, '--out', tempDir()]);
