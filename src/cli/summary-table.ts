@@ -9,6 +9,12 @@ import { displayText } from '../report/units.ts';
  */
 export const TERMINAL_WIDTH = 100;
 
+/** The table's width: a wider terminal's own (no clipped model ids), else 100 (logs, pipes, CI). */
+export function tableWidth(out: unknown): number {
+  const columns = (out as { isTTY?: boolean; columns?: number }).columns;
+  return (out as { isTTY?: boolean }).isTTY && typeof columns === 'number' && columns > TERMINAL_WIDTH ? columns : TERMINAL_WIDTH;
+}
+
 const clip = (s: string, w: number) => (s.length <= w ? s : `${s.slice(0, Math.max(1, w - 1))}…`);
 
 /** Notes worth a footnote: the first (the suite's own summary line) and any that say a number is not to be trusted. */

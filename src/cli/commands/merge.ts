@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UsageError } from '../../core/errors.ts';
 import { mergeRuns } from '../../runner/merge.ts';
 import { defineCommand, parseCommandArgs, print } from '../command.ts';
-import { formatSummaryTable } from './summary.ts';
+import { formatSummaryTable, tableWidth } from '../summary-table.ts';
 
 export default defineCommand({
   name: 'merge',
@@ -17,7 +17,7 @@ Performance suites run on shard 0 only, so their results come from that shard.`,
     const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' }, 'no-report': { type: 'boolean' } });
     if (!values.out) throw new UsageError('--out <run-dir> is required');
     const result = await mergeRuns(positionals.map((p) => path.resolve(io.cwd, p)), path.resolve(io.cwd, values.out), io.env);
-    print(io.stdout, formatSummaryTable(result.summary));
+    print(io.stdout, formatSummaryTable(result.summary, tableWidth(io.stdout)));
     print(io.stdout, `merged ${positionals.length} shard(s), ${result.samples} samples → ${result.outDir}`);
     if (result.report.enabled && !values['no-report']) {
       const { writeRunReport } = await import('../../report/index.ts');

@@ -4,7 +4,7 @@ import { runBenchmark, type RunOverrides, type Shard } from '../../runner/index.
 import { configArgument, defineCommand, parseCommandArgs, print, QUICKSTART_CONFIG } from '../command.ts';
 import { createProgress } from '../progress.ts';
 import { formatErrorKinds } from '../../runner/error-kinds.ts';
-import { formatSummaryTable } from './summary.ts';
+import { formatSummaryTable, tableWidth } from '../summary-table.ts';
 
 const HELP = `Usage: vlmbench run [config] [options]
 
@@ -85,7 +85,7 @@ export default defineCommand({
         env: io.env, events: progress, stop: stop.signal, abort: abort.signal, report: values['no-report'] ? false : undefined,
       });
       progress.finish();
-      print(io.stdout, formatSummaryTable(outcome.summary));
+      print(io.stdout, formatSummaryTable(outcome.summary, tableWidth(io.stdout)));
       if (outcome.errorKinds.length > 0) print(io.stdout, formatErrorKinds(outcome.errorKinds));
       print(io.stdout, `results: ${outcome.runDir}${outcome.reportPath ? `\nreport:  ${outcome.reportPath}` : ''}`);
       if (outcome.interrupted) {

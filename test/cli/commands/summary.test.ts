@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSummaryTable } from '../../../src/cli/commands/summary.ts';
+import { tableWidth } from '../../../src/cli/summary-table.ts';
 import type { SuiteSummary } from '../../../src/core/record.ts';
 
 const JUDGE = 'Judge: llama-cpp:tiny-llama-f16.gguf (temperature 0.2, rules builtin:vlmbench-rules-v1, compat default).';
@@ -34,6 +35,11 @@ describe('formatSummaryTable', () => {
     expect(table.split(JUDGE.slice(0, 40)).length - 1).toBe(1); // six rows, one footnote
     expect(lines[2]).toContain('114.3 % [100.0, 120.5]');
     expect(lines.find((l) => l.startsWith('llava-v1.6'))).toMatch(/…/);
+    // A wider terminal gets the whole id; pipes and logs (no TTY) keep 100 columns.
+    const wide = formatSummaryTable({ runId: 'r', createdAt: '', configHash: 'h', results: [judged(long, 'conversation')] }, tableWidth({ isTTY: true, columns: 200 }));
+    expect(wide).toContain(long);
+    expect(tableWidth({ isTTY: false, columns: 200 })).toBe(100);
+    expect(tableWidth({ isTTY: true, columns: 80 })).toBe(100);
   });
 
   it('shows an all-invalid throughput suite as invalid with the reason', () => {
