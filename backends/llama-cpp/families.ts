@@ -1,6 +1,6 @@
 import { ConfigError } from '../../src/core/errors.ts';
 import { imagesOf, type VlmRequest } from '../../src/core/request.ts';
-import { defaultPinpoints } from '../../src/families/anyres.ts';
+import { defaultPinpoints, selectBestResolution } from '../../src/families/anyres.ts';
 import { featuresPerSide, resolveVision } from '../../src/families/tokens.ts';
 import type { Family, VisionOverrides } from '../../src/families/types.ts';
 /**
@@ -44,29 +44,6 @@ export function renderLlamaCppPrompt(req: VlmRequest, a: { family: Family; templ
 }
 
 /**
- * llama.cpp's `select_best_resolution` (tools/mtmd/mtmd-image.cpp `mtmd_image_preprocessor_llava_uhd`):
- * the HF rule, with its scale in float32 and candidates as stored (width, height).
- */
-function llamaCppBestResolution(width: number, height: number, candidates: ReadonlyArray<readonly [number, number]>): [number, number] {
-  let best: [number, number] = [candidates[0]![0], candidates[0]![1]];
-  let maxEffective = 0;
-  let minWasted = Number.MAX_SAFE_INTEGER;
-  for (const [cw, ch] of candidates) {
-    const scale = Math.min(Math.fround(cw / width), Math.fround(ch / height));
-    const tw = Math.trunc(Math.fround(width * scale));
-    const th = Math.trunc(Math.fround(height * scale));
-    const effective = Math.min(tw * th, width * height);
-    const wasted = cw * ch - effective;
-    if (effective > maxEffective || (effective === maxEffective && wasted < minWasted)) {
-      maxEffective = effective;
-      minWasted = wasted;
-      best = [cw, ch];
-    }
-  }
-  return best;
-}
-
-/**
  * Image tokens libmtmd evaluates for one image. Equal to the family's count except for LLaVA-1.6, where
  * llama.cpp is not the HF pipeline (overview + unpadded grid + one image_newline per row): libmtmd slices
  * only an image larger than one tile (`get_slice_instructions`, `has_slices`), and then concatenates the
@@ -79,6 +56,6 @@ export function llamaCppImageTokens(family: Family, width: number, height: numbe
   const r = resolveVision(family.vision, o);
   const perTile = featuresPerSide(r) ** 2;
   if (width <= r.imageSize && height <= r.imageSize) return perTile;
-  const [bw, bh] = llamaCppBestResolution(width, height, r.pinpoints ?? defaultPinpoints(r.imageSize));
+  const [bw, bh] = selectBestResolution(width, height, r.pinpoints ?? defaultPinpoints(r.imageSize), { float32: true });
   return perTile * (1 + Math.ceil(bw / r.imageSize) * Math.ceil(bh / r.imageSize));
 }

@@ -38,15 +38,20 @@ export function defaultPinpoints(tileSize = 336): Pinpoint[] {
   return DEFAULT_PINPOINTS.map(([w, h]) => [(w / 336) * tileSize, (h / 336) * tileSize] as const);
 }
 
-/** Max effective resolution, then min waste; a full tie keeps the earlier pinpoint. */
-export function selectBestResolution(width: number, height: number, pinpoints: readonly Pinpoint[]): [number, number] {
+/**
+ * Max effective resolution, then min waste; a full tie keeps the earlier pinpoint. `float32`: the scale
+ * and scaled sizes in single precision, as llama.cpp's copy of the rule computes them
+ * (tools/mtmd/mtmd-image.cpp `mtmd_image_preprocessor_llava_uhd::select_best_resolution`).
+ */
+export function selectBestResolution(width: number, height: number, pinpoints: readonly Pinpoint[], opts: { float32?: boolean } = {}): [number, number] {
+  const f = opts.float32 ? Math.fround : (x: number) => x;
   let best: [number, number] | undefined;
   let maxEffective = 0;
   let minWasted = Infinity;
   for (const [w, h] of pinpoints) {
-    const scale = Math.min(w / width, h / height);
-    const dw = trunc(width * scale);
-    const dh = trunc(height * scale);
+    const scale = Math.min(f(w / width), f(h / height));
+    const dw = trunc(f(width * scale));
+    const dh = trunc(f(height * scale));
     const effective = Math.min(dw * dh, width * height);
     const wasted = w * h - effective;
     if (effective > maxEffective || (effective === maxEffective && wasted < minWasted)) {
