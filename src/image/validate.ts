@@ -29,11 +29,13 @@ export async function validateImages(images: readonly ImageSource[], cache?: Val
  * the same buffer object with every request; a server request brings new ones). Buffers are not expected
  * to change in place once handed to a request.
  */
+/** A buffer decoded once is valid for every backend (serve checks a streamed request's images before the backend does). */
+const decodedBuffers = new WeakSet<Uint8Array>();
+
 export class ValidatedCache {
   private readonly keys = new Set<string>();
-  private readonly buffers = new WeakSet<Uint8Array>();
-  hasBuffer(data: Uint8Array): boolean { return this.buffers.has(data); }
-  addBuffer(data: Uint8Array): void { this.buffers.add(data); }
+  hasBuffer(data: Uint8Array): boolean { return decodedBuffers.has(data); }
+  addBuffer(data: Uint8Array): void { decodedBuffers.add(data); }
   constructor(private readonly limit = 4096) {}
   has(key: string): boolean { return this.keys.has(key); }
   add(key: string): void {

@@ -6,7 +6,7 @@ import type { Backend } from '../core/backend.ts';
 import { UsageError } from '../core/errors.ts';
 import { imagesOf } from '../core/request.ts';
 import type { TokenEvent, VlmOutput } from '../core/response.ts';
-import { validateImages } from '../image/validate.ts';
+import { ValidatedCache, validateImages } from '../image/validate.ts';
 import { ApiError, errorBody, fromBackendError } from './errors.ts';
 import { parseChatRequest, type ParsedChatRequest } from './wire.ts';
 
@@ -69,6 +69,7 @@ export async function createOpenAiServer(opts: OpenAiServerOptions): Promise<Ope
   // A backend that decodes one sequence at a time gets one request at a time; others queue here.
   const limits = new Map([...opts.backends].map(([id, b]) => [id, pLimit(Math.max(1, b.capabilities.parallelSequences))]));
   const created = () => Math.floor(Date.now() / 1000);
+  const validated = new ValidatedCache();
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req, maxBody);
@@ -98,8 +99,8 @@ export async function createOpenAiServer(opts: OpenAiServerOptions): Promise<Ope
       });
     if (parsed.stream) {
       // An undecodable image is the request's fault: answer 400 before the stream's 200 goes out (the
-      // backend checks again, from the shared loader's cache). Failures after that arrive in the stream.
-      await validateImages(imagesOf(parsed.request));
+      // backend's own check then finds the buffers decoded). Failures after that arrive in the stream.
+      await validateImages(imagesOf(parsed.request), validated);
       await streamChat(res, parsed, id, run, abort.signal);
     }
     else {
